@@ -1,0 +1,165 @@
+/**
+ * Waiting on the agent Job with watches only: the Job for Complete/Failed, its pods (found by the Job's
+ * controller-uid label, never by the shared app label) for progress and stuck states, and the Job's
+ * events for pods the Job controller cannot create. Whatever settles first ends the wait.
+ */
+import { formatDuration } from '../../shared/duration.ts';
+import { ErrorCode, newError, wrapError } from '../../shared/errors.ts';
+import type { KubeClient } from '../kube/client.ts';
+import { isForbidden } from '../kube/errors.ts';
+import { paths } from '../kube/paths.ts';
+import { watchUntil, type WatchOptions } from '../kube/watch.ts';
+import { LABEL_CONTROLLER_UID } from './constants.ts';
+import type { DeployerEventListener, PodStatusSummary } from './events.ts';
+import type { Job } from './manifests/types.ts';
+import {
+  agentContainerState,
+  isPodReady,
+  isPodTerminal,
+  jobEventBlocker,
+  jobOutcome,
+  logsAvailable,
+  podBlocker,
+  summarizePod,
+  type KubeEvent,
+  type Pod,
+} from './pod-status.ts';
+
+export interface RunningJob {
+  client: KubeClient;
+  namespace: string;
+  name: string;
+  uid: string;
+  onEvent: DeployerEventListener;
+}
+
+function watchOptions(job: RunningJob, what: string, signal: AbortSignal): WatchOptions {
+  return { signal, onReconnect: (reason) => job.onEvent({ type: 'reconnecting', what, reason: String((reason as Error)?.message ?? reason) }) };
+}
+
+/** Emits a pod event whenever the user-visible summary changes. */
+function podReporter(job: RunningJob): (pod: Pod) => void {
+  let last = '';
+  return (pod) => {
+    const summary: PodStatusSummary = summarizePod(pod);
+    const key = JSON.stringify(summary);
+    if (key !== last) {
+      last = key;
+      job.onEvent({ type: 'pod', pod: summary });
+    }
+  };
+}
+
+function podsTarget(job: RunningJob) {
+  return { path: paths.pods(job.namespace), labelSelector: `${LABEL_CONTROLLER_UID}=${job.uid}` };
+}
+
+/** Watches the Job's pods, reporting changes and throwing on a stuck pod; never resolves on its own. */
+function watchPodsForBlockers(job: RunningJob, signal: AbortSignal, lastPod: { pod?: Pod }): Promise<never> {
+  const report = podReporter(job);
+  return watchUntil<Pod, never>(
+    job.client,
+    podsTarget(job),
+    (_change, pods) => {
+      for (const pod of pods.values()) {
+        lastPod.pod = pod;
+        report(pod);
+        const blocker = podBlocker(pod);
+        if (blocker) throw blocker;
+      }
+      return undefined;
+    },
+    watchOptions(job, 'agent pod', signal),
+  );
+}
+
+/** Watches the Job's events for FailedCreate; a user without events access just loses this early signal. */
+async function watchJobEventsForBlockers(job: RunningJob, signal: AbortSignal): Promise<never> {
+  try {
+    return await watchUntil<KubeEvent, never>(
+      job.client,
+      { path: paths.events(job.namespace), fieldSelector: `involvedObject.uid=${job.uid}` },
+      (change) => {
+        if (change.type === 'ADDED' || change.type === 'MODIFIED') {
+          const blocker = jobEventBlocker(change.object);
+          if (blocker) throw blocker;
+        }
+        return undefined;
+      },
+      watchOptions(job, 'Job events', signal),
+    );
+  } catch (err) {
+    if (isForbidden(err)) return new Promise<never>(() => {});
+    throw err;
+  }
+}
+
+function failureMessage(outcome: { reason: string; message: string }, pod: Pod | undefined): string {
+  const parts = [outcome.reason, outcome.message].filter((p) => p !== '').join(': ');
+  const exitCode = pod ? agentContainerState(pod)?.terminated?.exitCode : undefined;
+  const exit = exitCode === undefined ? '' : ` (agent exited with code ${exitCode})`;
+  return `job failed${parts ? `: ${parts}` : ''}${exit}`;
+}
+
+/** Runs `body` with a child signal that also fires after `timeoutMs`; maps that deadline to TIMEOUT. */
+async function withDeadline<T>(signal: AbortSignal, timeoutMs: number, timeoutMessage: string, body: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const deadline = AbortSignal.timeout(timeoutMs);
+  const siblings = new AbortController();
+  try {
+    return await body(AbortSignal.any([signal, deadline, siblings.signal]));
+  } catch (err) {
+    if (deadline.aborted && !signal.aborted) throw newError(ErrorCode.Timeout, timeoutMessage, { timeoutMs });
+    throw err;
+  } finally {
+    siblings.abort();
+  }
+}
+
+/** Resolves when the Job is Complete; rejects early when it failed or cannot make progress. */
+export async function waitForCompletion(job: RunningJob, timeoutMs: number, signal: AbortSignal): Promise<void> {
+  await withDeadline(signal, timeoutMs, `job completion timeout after ${formatDuration(timeoutMs)}`, async (scoped) => {
+    const lastPod: { pod?: Pod } = {};
+    const completion = watchUntil<Job, true>(
+      job.client,
+      { path: paths.jobs(job.namespace), fieldSelector: `metadata.name=${job.name}` },
+      (_change, jobs) => {
+        const current = [...jobs.values()][0];
+        if (!current) throw newError(ErrorCode.Internal, `Job ${job.namespace}/${job.name} was deleted while waiting for it`);
+        if (current.metadata.uid !== job.uid) throw newError(ErrorCode.Internal, `Job ${job.namespace}/${job.name} was replaced by another run`);
+        const outcome = jobOutcome(current);
+        if (!outcome) return undefined;
+        if (outcome.complete) return true;
+        throw newError(ErrorCode.Internal, failureMessage(outcome, lastPod.pod), { reason: outcome.reason, message: outcome.message });
+      },
+      watchOptions(job, 'agent Job', scoped),
+    );
+    await Promise.race([completion, watchPodsForBlockers(job, scoped, lastPod), watchJobEventsForBlockers(job, scoped)]);
+  });
+}
+
+/**
+ * Resolves with the agent pod once its logs can be read: Ready, or already finished (the reference
+ * misses the logs of a pod that ends before it is seen Ready). Rejects on a stuck or failed-to-start pod.
+ */
+export async function waitForPodReady(job: RunningJob, timeoutMs: number, signal: AbortSignal): Promise<Pod> {
+  return withDeadline(signal, timeoutMs, `timeout waiting for the agent pod to start after ${formatDuration(timeoutMs)}`, (scoped) => {
+    const report = podReporter(job);
+    return watchUntil<Pod, Pod>(
+      job.client,
+      podsTarget(job),
+      (_change, pods) => {
+        for (const pod of pods.values()) {
+          report(pod);
+          const blocker = podBlocker(pod);
+          if (blocker) throw blocker;
+          if (isPodReady(pod) || (isPodTerminal(pod) && logsAvailable(pod))) return pod;
+          if (pod.status?.phase === 'Failed') {
+            throw wrapError(ErrorCode.Internal, 'pod failed', new Error(pod.status.message ?? pod.status.reason ?? 'unknown reason'), { pod: pod.metadata.name });
+          }
+        }
+        return undefined;
+      },
+      watchOptions(job, 'agent pod', scoped),
+    );
+  });
+}

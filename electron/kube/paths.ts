@@ -1,0 +1,31 @@
+/** REST paths of the resources the app touches. */
+const enc = encodeURIComponent;
+
+export const paths = {
+  namespaces: () => '/api/v1/namespaces',
+  namespace: (name: string) => `/api/v1/namespaces/${enc(name)}`,
+  serviceAccounts: (ns: string) => `/api/v1/namespaces/${enc(ns)}/serviceaccounts`,
+  serviceAccount: (ns: string, name: string) => `/api/v1/namespaces/${enc(ns)}/serviceaccounts/${enc(name)}`,
+  serviceAccountToken: (ns: string, name: string) => `/api/v1/namespaces/${enc(ns)}/serviceaccounts/${enc(name)}/token`,
+  configMaps: (ns: string) => `/api/v1/namespaces/${enc(ns)}/configmaps`,
+  configMap: (ns: string, name: string) => `/api/v1/namespaces/${enc(ns)}/configmaps/${enc(name)}`,
+  pods: (ns: string) => `/api/v1/namespaces/${enc(ns)}/pods`,
+  pod: (ns: string, name: string) => `/api/v1/namespaces/${enc(ns)}/pods/${enc(name)}`,
+  podLog: (ns: string, name: string) => `/api/v1/namespaces/${enc(ns)}/pods/${enc(name)}/log`,
+  events: (ns: string) => `/api/v1/namespaces/${enc(ns)}/events`,
+  nodes: () => '/api/v1/nodes',
+  node: (name: string) => `/api/v1/nodes/${enc(name)}`,
+  jobs: (ns: string) => `/apis/batch/v1/namespaces/${enc(ns)}/jobs`,
+  job: (ns: string, name: string) => `/apis/batch/v1/namespaces/${enc(ns)}/jobs/${enc(name)}`,
+  roles: (ns: string) => `/apis/rbac.authorization.k8s.io/v1/namespaces/${enc(ns)}/roles`,
+  role: (ns: string, name: string) => `/apis/rbac.authorization.k8s.io/v1/namespaces/${enc(ns)}/roles/${enc(name)}`,
+  roleBindings: (ns: string) => `/apis/rbac.authorization.k8s.io/v1/namespaces/${enc(ns)}/rolebindings`,
+  roleBinding: (ns: string, name: string) => `/apis/rbac.authorization.k8s.io/v1/namespaces/${enc(ns)}/rolebindings/${enc(name)}`,
+  clusterRoles: () => '/apis/rbac.authorization.k8s.io/v1/clusterroles',
+  clusterRole: (name: string) => `/apis/rbac.authorization.k8s.io/v1/clusterroles/${enc(name)}`,
+  clusterRoleBindings: () => '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings',
+  clusterRoleBinding: (name: string) => `/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/${enc(name)}`,
+  runtimeClass: (name: string) => `/apis/node.k8s.io/v1/runtimeclasses/${enc(name)}`,
+  selfSubjectAccessReviews: () => '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
+  version: () => '/version',
+};

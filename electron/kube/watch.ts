@@ -1,0 +1,194 @@
+/**
+ * List-then-watch with the guarantees client-node's Watch leaves to the caller: resume from the last
+ * resourceVersion (bookmarks keep it fresh), re-list on 410 Gone, re-watch when a stream ends or the
+ * API server goes away (restarts included), an inactivity watchdog for silently dead connections, and
+ * cancellation through an AbortSignal.
+ */
+import type http from 'node:http';
+import { KubeApiError, isTransient } from './errors.ts';
+import type { KubeClient } from './client.ts';
+
+export interface WatchedObject {
+  metadata: { name?: string; namespace?: string; resourceVersion?: string };
+}
+
+export interface WatchTarget {
+  /** Collection path, e.g. /apis/batch/v1/namespaces/default/jobs. */
+  path: string;
+  fieldSelector?: string;
+  labelSelector?: string;
+}
+
+export type WatchChange<T> = { type: 'SYNCED' } | { type: 'ADDED' | 'MODIFIED' | 'DELETED'; object: T };
+
+/**
+ * Called after every list (SYNCED) and every event with the current set of objects; returning anything
+ * but undefined ends the watch with that value, throwing ends it with the error.
+ */
+export type WatchHandler<T, R> = (change: WatchChange<T>, objects: ReadonlyMap<string, T>) => R | undefined;
+
+export interface WatchOptions {
+  signal: AbortSignal;
+  /** Re-watch when no event or bookmark arrives for this long (the server also ends streams every timeoutSeconds). */
+  inactivityMs?: number;
+  /** Told about every reconnect so a UI can say "reconnecting". */
+  onReconnect?: (reason: unknown) => void;
+}
+
+const SERVER_WATCH_TIMEOUT_SECONDS = 60;
+const DEFAULT_INACTIVITY_MS = 90_000;
+const MIN_BACKOFF_MS = 200;
+const MAX_BACKOFF_MS = 2_000;
+
+interface ListResponse<T> {
+  metadata: { resourceVersion: string };
+  items: T[];
+}
+
+interface WatchEvent<T> {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+  object: T & { code?: number; reason?: string; message?: string };
+}
+
+class InactivityError extends Error {}
+
+/** A handler's own failure: ends the watch as is, never mistaken for a connection problem. */
+class HandlerFailure extends Error {}
+
+export function objectKey(o: WatchedObject): string {
+  return `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Newline-delimited JSON events from a watch response, with an inactivity watchdog. */
+async function* readEvents<T>(response: http.IncomingMessage, inactivityMs: number): AsyncGenerator<WatchEvent<T>> {
+  let timer: NodeJS.Timeout | undefined;
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => response.destroy(new InactivityError(`no watch event for ${inactivityMs}ms`)), inactivityMs);
+  };
+  arm();
+  let buffered = '';
+  try {
+    for await (const chunk of response) {
+      arm();
+      buffered += (chunk as Buffer).toString('utf8');
+      let newline: number;
+      while ((newline = buffered.indexOf('\n')) !== -1) {
+        const line = buffered.slice(0, newline).trim();
+        buffered = buffered.slice(newline + 1);
+        if (line !== '') yield JSON.parse(line) as WatchEvent<T>;
+      }
+    }
+  } finally {
+    clearTimeout(timer);
+    response.destroy();
+  }
+}
+
+export async function watchUntil<T extends WatchedObject, R>(
+  client: KubeClient,
+  target: WatchTarget,
+  handler: WatchHandler<T, R>,
+  options: WatchOptions,
+): Promise<R> {
+  try {
+    return await runWatch(client, target, handler, options);
+  } catch (err) {
+    throw err instanceof HandlerFailure ? err.cause : err;
+  }
+}
+
+async function runWatch<T extends WatchedObject, R>(
+  client: KubeClient,
+  target: WatchTarget,
+  handler: WatchHandler<T, R>,
+  options: WatchOptions,
+): Promise<R> {
+  const { signal } = options;
+  const selectors = { fieldSelector: target.fieldSelector, labelSelector: target.labelSelector };
+  const objects = new Map<string, T>();
+  let resourceVersion: string | undefined;
+  let backoff = MIN_BACKOFF_MS;
+
+  const decide = (change: WatchChange<T>): R | undefined => {
+    try {
+      return handler(change, objects);
+    } catch (err) {
+      throw new HandlerFailure('watch handler failed', { cause: err });
+    }
+  };
+
+  const retryAfter = async (err: unknown) => {
+    if (err instanceof HandlerFailure) throw err;
+    if (signal.aborted) throw signal.reason;
+    if (!isTransient(err) && !(err instanceof InactivityError)) throw err;
+    options.onReconnect?.(err);
+    await sleep(backoff, signal);
+    backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+  };
+
+  for (;;) {
+    signal.throwIfAborted();
+    if (resourceVersion === undefined) {
+      let list: ListResponse<T>;
+      try {
+        list = await client.request<ListResponse<T>>(target.path, { query: selectors, signal });
+      } catch (err) {
+        await retryAfter(err);
+        continue;
+      }
+      objects.clear();
+      for (const item of list.items) objects.set(objectKey(item), item);
+      resourceVersion = list.metadata.resourceVersion;
+      const result = decide({ type: 'SYNCED' });
+      if (result !== undefined) return result;
+    }
+
+    let response: http.IncomingMessage;
+    try {
+      response = await client.stream(target.path, {
+        query: { ...selectors, watch: true, resourceVersion, allowWatchBookmarks: true, timeoutSeconds: SERVER_WATCH_TIMEOUT_SECONDS },
+        signal,
+      });
+    } catch (err) {
+      if (err instanceof KubeApiError && err.status === 410) resourceVersion = undefined;
+      else await retryAfter(err);
+      continue;
+    }
+
+    try {
+      for await (const event of readEvents<T>(response, options.inactivityMs ?? DEFAULT_INACTIVITY_MS)) {
+        backoff = MIN_BACKOFF_MS;
+        if (event.type === 'ERROR') {
+          if (event.object.code === 410) {
+            resourceVersion = undefined; // our resourceVersion was compacted away: start over from a fresh list
+            break;
+          }
+          throw new KubeApiError(event.object.code ?? 500, event.object.reason ?? '', event.object.message ?? 'watch error');
+        }
+        resourceVersion = event.object.metadata.resourceVersion ?? resourceVersion;
+        if (event.type === 'BOOKMARK') continue;
+        if (event.type === 'DELETED') objects.delete(objectKey(event.object));
+        else objects.set(objectKey(event.object), event.object);
+        const result = decide({ type: event.type, object: event.object });
+        if (result !== undefined) return result;
+      }
+    } catch (err) {
+      await retryAfter(err);
+    }
+  }
+}
