@@ -19,7 +19,7 @@ import { buildClusterRole, buildClusterRoleBinding, buildNamespace, buildRole, b
 import type { Job } from './manifests/types.ts';
 import { checkPermissions, missingPermissionsError, type PermissionCheck } from './permissions.ts';
 import { createOrReuse, createOrUpdate, ensureNamespace } from './reconcile.ts';
-import { getSnapshot } from './snapshot.ts';
+import { getSnapshot, outputVersion } from './snapshot.ts';
 import { waitForCompletion, waitForPodReady, type RunningJob } from './wait.ts';
 
 export interface DeployerOptions {
@@ -47,6 +47,9 @@ export class Deployer {
   readonly client: KubeClient;
   private readonly listener: DeployerEventListener | undefined;
   private job: RunningJob | undefined;
+  private changedCluster = false;
+  /** The output ConfigMap's resourceVersion when this Deployer created its Job. */
+  private previousOutputVersion: string | undefined;
 
   /** A Deployer for a named context of the user's kubeconfig (kubectl loading rules). */
   static forContext(selection: ContextSelection, config: AgentConfig, options: DeployerOptions = {}): Deployer {
@@ -58,6 +61,11 @@ export class Deployer {
     this.client = client;
     this.config = config;
     this.listener = options.onEvent;
+  }
+
+  /** True once deploy got past its checks and started creating objects, i.e. there may be something to clean up. */
+  get hasChangedCluster(): boolean {
+    return this.changedCluster;
   }
 
   /** Reports progress through the listener; also used by orchestration code (run.ts) for its warnings. */
@@ -91,6 +99,7 @@ export class Deployer {
     if (this.config.runtimeClassName !== '') await this.validateRuntimeClass(signal);
 
     this.emit({ type: 'phase', phase: 'deploying' });
+    this.changedCluster = true;
     const { namespace } = this.config;
     const step = async (kind: string, run: () => Promise<ResourceAction>): Promise<ResourceAction> => {
       try {
@@ -113,6 +122,7 @@ export class Deployer {
       const action = await step(manifest.kind as string, () => createOrUpdate(this.client, collection, object, manifest, signal));
       this.resource(manifest.kind as string, manifest.metadata.name as string, action, manifest.metadata.namespace);
     }
+    this.previousOutputVersion = await outputVersion(this.client, this.config.output, signal);
     const created = await recreateJob(this.client, buildJob(this.config), signal, () => this.resource('Job', this.config.jobName, 'deleted', namespace));
     this.resource('Job', this.config.jobName, 'created', namespace);
     this.job = this.runningJobFrom(created);
@@ -207,7 +217,7 @@ export class Deployer {
   /** The snapshot YAML from the output ConfigMap. */
   getSnapshot(signal: AbortSignal): Promise<string> {
     this.emit({ type: 'phase', phase: 'retrieving-snapshot' });
-    return getSnapshot(this.client, this.config.output, signal);
+    return getSnapshot(this.client, this.config.output, signal, this.previousOutputVersion);
   }
 
   /** Deletes the Job and the five RBAC objects, all attempted concurrently; the namespace and snapshot ConfigMap stay. */

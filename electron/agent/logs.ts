@@ -41,6 +41,7 @@ async function agentContainerFinished(job: RunningJob, podName: string, signal: 
  */
 export async function streamLogs(job: RunningJob, podName: string, onLine: (line: string) => void, signal: AbortSignal): Promise<void> {
   let lastNanos: bigint | undefined;
+  let interruptions = 0;
   for (;;) {
     signal.throwIfAborted();
     const sinceTime = lastNanos === undefined ? undefined : new Date(Number(lastNanos / 1_000_000n)).toISOString().replace(/\.\d+Z$/, 'Z');
@@ -75,6 +76,7 @@ export async function streamLogs(job: RunningJob, podName: string, onLine: (line
     } catch (err) {
       if (signal.aborted) throw signal.reason;
       if (!isTransient(err)) throw wrapError(ErrorCode.Internal, 'failed to stream pod logs', err);
+      interruptions++;
     }
     try {
       if (await agentContainerFinished(job, podName, signal)) return;
@@ -82,7 +84,10 @@ export async function streamLogs(job: RunningJob, podName: string, onLine: (line
       if (signal.aborted) throw signal.reason;
       if (!isTransient(err)) throw wrapError(ErrorCode.Internal, 'failed to stream pod logs', err);
     }
-    job.onEvent({ type: 'reconnecting', what: 'agent logs', reason: 'log stream ended while the agent was still running' });
+    // A stream that ends cleanly usually means the container just exited and its status is not
+    // posted yet; resuming then returns at once. Only report interruptions a user would notice.
+    if (interruptions > 0) job.onEvent({ type: 'reconnecting', what: 'agent logs', reason: 'log stream interrupted; resuming' });
+    interruptions = 0;
     await new Promise((resolve) => setTimeout(resolve, RESUME_DELAY_MS));
   }
 }

@@ -38,6 +38,8 @@ async function attachLogTail(deployer: Deployer, err: unknown, lines: number): P
 
 async function cleanupAfterRun(deployer: Deployer, enabled: boolean): Promise<CleanupResult | undefined> {
   const warn = (message: string) => deployer.emit({ type: 'warning', message });
+  // A run refused by its pre-flight (permissions, unreachable, RuntimeClass) created nothing to remove.
+  if (!deployer.hasChangedCluster) return undefined;
   if (!enabled) {
     warn(
       `resources kept in the cluster (cleanup disabled): Job ${deployer.config.namespace}/${deployer.config.jobName}, ServiceAccount/Role/RoleBinding ${deployer.config.serviceAccountName}, and the cluster-wide ClusterRole and ClusterRoleBinding aicr-node-reader, which stay bound to the agent`,
@@ -56,11 +58,12 @@ export async function runSnapshot(deployer: Deployer, options: SnapshotRunOption
   const { signal } = options;
   const logs = new AbortController();
   let logTask: Promise<void> | undefined;
+  let logError: unknown;
   let cleanup: CleanupResult | undefined;
   try {
     await deployer.deploy(signal);
     logTask = deployer.streamLogs(AbortSignal.any([signal, logs.signal])).catch((err: unknown) => {
-      if (!logs.signal.aborted && !signal.aborted) deployer.emit({ type: 'warning', message: `agent logs unavailable: ${describeError(err)}` });
+      logError = err;
     });
     try {
       await deployer.waitForCompletion(options.timeoutMs, signal);
@@ -69,6 +72,8 @@ export async function runSnapshot(deployer: Deployer, options: SnapshotRunOption
       throw err;
     }
     await Promise.race([logTask, new Promise((resolve) => setTimeout(resolve, LOG_DRAIN_MS).unref())]);
+    // When the run failed, its error explains more than a log-stream failure would.
+    if (logError !== undefined) deployer.emit({ type: 'warning', message: `agent logs unavailable: ${describeError(logError)}` });
     const snapshot = await deployer.getSnapshot(signal);
     cleanup = await cleanupAfterRun(deployer, options.cleanup);
     deployer.emit({ type: 'phase', phase: 'done' });

@@ -9,6 +9,21 @@ import { runSnapshot } from '../agent/run.ts';
 import type { SnapshotOptions } from './snapshot-options.ts';
 import type { Terminal } from './terminal.ts';
 
+/** Prints progress; pod updates only when the phase or reason changes. */
+function eventReporter(term: Terminal): (event: DeployerEvent) => void {
+  let lastPod = '';
+  return (event) => {
+    if (event.type === 'pod') {
+      const key = `${event.pod.phase}/${event.pod.reason ?? ''}/${event.pod.node ?? ''}`;
+      if (key === lastPod) return;
+      lastPod = key;
+      term.info('agent pod', { name: event.pod.name, node: event.pod.node ?? '(unscheduled)', phase: event.pod.phase, ...(event.pod.reason ? { reason: event.pod.reason } : {}) });
+      return;
+    }
+    reportEvent(term, event);
+  };
+}
+
 function reportEvent(term: Terminal, event: DeployerEvent): void {
   switch (event.type) {
     case 'log':
@@ -16,10 +31,6 @@ function reportEvent(term: Terminal, event: DeployerEvent): void {
       break;
     case 'warning':
       term.error(event.message);
-      break;
-    case 'pod':
-      if (event.pod.reason && event.pod.reason !== 'Completed') term.info('agent pod', { name: event.pod.name, phase: event.pod.phase, reason: event.pod.reason });
-      else if (event.pod.node && event.pod.phase === 'Pending') term.info('agent pod scheduled', { name: event.pod.name, node: event.pod.node });
       break;
     case 'reconnecting':
       term.info(`reconnecting ${event.what}`, { reason: event.reason });
@@ -37,12 +48,15 @@ async function writeFileAtomically(path: string, content: string): Promise<void>
 }
 
 export async function snapshotCommand(options: SnapshotOptions, term: Terminal, signal: AbortSignal): Promise<void> {
+  const report = eventReporter(term);
+  let streamedLines = 0;
   const onEvent = (event: DeployerEvent) => {
+    if (event.type === 'log') streamedLines++;
     if (event.type === 'phase' && event.phase === 'running') {
       term.info('agent deployed successfully');
       term.info('waiting for Job completion', { job: options.config.jobName, timeout: formatDuration(options.timeoutMs) });
     }
-    reportEvent(term, event);
+    report(event);
   };
   const deployer = Deployer.forContext(options.selection, options.config, { onEvent });
   term.info('deploying agent', { namespace: options.config.namespace, context: deployer.client.contextName });
@@ -57,7 +71,8 @@ export async function snapshotCommand(options: SnapshotOptions, term: Terminal, 
     } else term.info('snapshot saved to ConfigMap', { uri: options.output.uri });
   } catch (err) {
     const tail = isStructuredError(err) ? err.context.logTail : undefined;
-    if (typeof tail === 'string' && tail !== '') term.raw(`--- agent logs ---\n${tail}--- end logs ---\n`);
+    // The logs were on screen already unless the stream never started (e.g. the pod finished first).
+    if (typeof tail === 'string' && tail !== '' && streamedLines === 0) term.raw(`--- agent logs ---\n${tail}--- end logs ---\n`);
     throw err;
   }
 }

@@ -1,0 +1,161 @@
+/**
+ * The simulated kubelet's container logs and the HTTPS endpoint the API server proxies pods/log to:
+ * GET /containerLogs/{namespace}/{pod}/{container} with follow, tailLines, sinceTime, sinceSeconds,
+ * timestamps and limitBytes, as the real kubelet serves it.
+ */
+import { EventEmitter } from 'node:events';
+import { readFileSync } from 'node:fs';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { timestampNanos } from '../../electron/agent/logs.ts';
+
+interface LogEntry {
+  nanos: bigint;
+  timestamp: string;
+  line: string;
+}
+
+class ContainerLog extends EventEmitter {
+  readonly entries: LogEntry[] = [];
+  finished = false;
+}
+
+/** RFC 3339 with nanoseconds, trailing zeros trimmed (Go's RFC3339Nano). */
+function formatNanos(nanos: bigint): string {
+  const ms = Number(nanos / 1_000_000n);
+  const fraction = (nanos % 1_000_000_000n).toString().padStart(9, '0').replace(/0+$/, '');
+  return `${new Date(ms).toISOString().slice(0, 19)}${fraction ? `.${fraction}` : ''}Z`;
+}
+
+export class LogStore {
+  private readonly logs = new Map<string, ContainerLog>();
+  private lastNanos = 0n;
+
+  private key(namespace: string, pod: string, container: string): string {
+    return `${namespace}/${pod}/${container}`;
+  }
+
+  open(namespace: string, pod: string, container: string): void {
+    this.logs.set(this.key(namespace, pod, container), new ContainerLog());
+  }
+
+  get(namespace: string, pod: string, container: string): ContainerLog | undefined {
+    return this.logs.get(this.key(namespace, pod, container));
+  }
+
+  append(namespace: string, pod: string, container: string, line: string): void {
+    const log = this.get(namespace, pod, container);
+    if (!log || log.finished) return;
+    // Strictly increasing timestamps, as a container runtime's are, so readers can resume by time.
+    let nanos = BigInt(Date.now()) * 1_000_000n;
+    if (nanos <= this.lastNanos) nanos = this.lastNanos + 1n;
+    this.lastNanos = nanos;
+    const entry = { nanos, timestamp: formatNanos(nanos), line };
+    log.entries.push(entry);
+    log.emit('entry', entry);
+  }
+
+  finish(namespace: string, pod: string, container: string): void {
+    const log = this.get(namespace, pod, container);
+    if (!log || log.finished) return;
+    log.finished = true;
+    log.emit('finished');
+  }
+
+  remove(namespace: string, pod: string): void {
+    for (const key of [...this.logs.keys()]) {
+      if (key.startsWith(`${namespace}/${pod}/`)) {
+        this.logs.get(key)?.emit('finished');
+        this.logs.delete(key);
+      }
+    }
+  }
+}
+
+export interface PodLookup {
+  /** Why the container has no logs yet (the kubelet's 400), or undefined when it is unknown (404). */
+  waitingReason(namespace: string, pod: string, container: string): string | undefined;
+}
+
+function sinceNanos(params: URLSearchParams): bigint | undefined {
+  const sinceTime = params.get('sinceTime');
+  const sinceSeconds = params.get('sinceSeconds');
+  const candidates = [
+    sinceTime ? timestampNanos(sinceTime) : undefined,
+    sinceSeconds ? BigInt(Date.now() - Number(sinceSeconds) * 1000) * 1_000_000n : undefined,
+  ].filter((n): n is bigint => n !== undefined);
+  // Like the kubelet, the later of the two wins.
+  return candidates.length === 0 ? undefined : candidates.reduce((a, b) => (a > b ? a : b));
+}
+
+export async function startKubeletServer(store: LogStore, pods: PodLookup, tls: { cert: string; key: string; ca: string }): Promise<{ port: number; close: () => Promise<void> }> {
+  const server = https.createServer(
+    { cert: readFileSync(tls.cert), key: readFileSync(tls.key), ca: readFileSync(tls.ca), requestCert: true, rejectUnauthorized: true },
+    (req, res) => {
+      const url = new URL(req.url ?? '/', 'https://kubelet');
+      const match = /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(url.pathname);
+      if (req.method !== 'GET' || !match) {
+        res.writeHead(404).end('not found');
+        return;
+      }
+      const [namespace, pod, container] = match.slice(1).map(decodeURIComponent) as [string, string, string];
+      const log = store.get(namespace, pod, container);
+      if (!log) {
+        const waiting = pods.waitingReason(namespace, pod, container);
+        if (waiting) res.writeHead(400).end(`container "${container}" in pod "${pod}" is waiting to start: ${waiting}`);
+        else res.writeHead(404).end(`pod ${namespace}/${pod} container ${container} not found`);
+        return;
+      }
+      const params = url.searchParams;
+      const follow = params.get('follow') === 'true';
+      const timestamps = params.get('timestamps') === 'true';
+      const limitBytes = params.has('limitBytes') ? Number(params.get('limitBytes')) : Infinity;
+      const tailLines = params.has('tailLines') ? Number(params.get('tailLines')) : undefined;
+      const since = sinceNanos(params);
+
+      let written = 0;
+      const write = (entry: LogEntry): boolean => {
+        if (since !== undefined && entry.nanos < since) return true;
+        const text = `${timestamps ? `${entry.timestamp} ` : ''}${entry.line}\n`;
+        const bytes = Buffer.from(text);
+        const room = limitBytes - written;
+        res.write(bytes.length <= room ? bytes : bytes.subarray(0, room));
+        written += Math.min(bytes.length, room);
+        return written < limitBytes;
+      };
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      const backlog = log.entries.filter((e) => since === undefined || e.nanos >= since);
+      const shown = tailLines === undefined ? backlog : backlog.slice(Math.max(0, backlog.length - tailLines));
+      for (const entry of shown) {
+        if (!write(entry)) {
+          res.end();
+          return;
+        }
+      }
+      if (!follow || log.finished) {
+        res.end();
+        return;
+      }
+      const onEntry = (entry: LogEntry) => {
+        if (!write(entry)) stop();
+      };
+      const stop = () => {
+        log.off('entry', onEntry);
+        log.off('finished', stop);
+        res.end();
+      };
+      log.on('entry', onEntry);
+      log.once('finished', stop);
+      req.on('close', stop);
+    },
+  );
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
