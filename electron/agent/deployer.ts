@@ -11,7 +11,7 @@ import { isNotFound, isNetworkError, KubeCredentialError } from '../kube/errors.
 import { paths } from '../kube/paths.ts';
 import { agentResources, deleteAgentResources, type CleanupResult } from './cleanup.ts';
 import { JOB_COMPLETION_TIMEOUT_MS, POD_READY_TIMEOUT_MS, RUNTIME_CLASS_CHECK_TIMEOUT_MS } from './constants.ts';
-import type { DeployerEvent, DeployerEventListener, ResourceAction } from './events.ts';
+import type { DeployerEvent, DeployerEventListener, DeployerPhase, ResourceAction } from './events.ts';
 import { recreateJob } from './job-lifecycle.ts';
 import { findJobPod, getPodLogs, streamLogs } from './logs.ts';
 import { buildJob } from './manifests/job.ts';
@@ -48,6 +48,7 @@ export class Deployer {
   private readonly listener: DeployerEventListener | undefined;
   private job: RunningJob | undefined;
   private changedCluster = false;
+  private phase: DeployerPhase | undefined;
   /** The output ConfigMap's resourceVersion when this Deployer created its Job. */
   private previousOutputVersion: string | undefined;
 
@@ -70,7 +71,13 @@ export class Deployer {
 
   /** Reports progress through the listener; also used by orchestration code (run.ts) for its warnings. */
   emit(event: DeployerEvent): void {
+    if (event.type === 'phase') {
+      if (event.phase === this.phase) return;
+      this.phase = event.phase;
+    }
     this.listener?.(event);
+    // The pod leaving Pending is what "running" means to a user watching the run.
+    if (event.type === 'pod' && event.pod.phase !== 'Pending' && this.phase === 'waiting-for-pod') this.emit({ type: 'phase', phase: 'running' });
   }
 
   private resource(kind: string, name: string, action: ResourceAction, namespace?: string): void {
@@ -126,6 +133,7 @@ export class Deployer {
     const created = await recreateJob(this.client, buildJob(this.config), signal, () => this.resource('Job', this.config.jobName, 'deleted', namespace));
     this.resource('Job', this.config.jobName, 'created', namespace);
     this.job = this.runningJobFrom(created);
+    this.emit({ type: 'phase', phase: 'waiting-for-pod' });
   }
 
   private async validateRuntimeClass(signal: AbortSignal): Promise<void> {
@@ -170,14 +178,12 @@ export class Deployer {
   /** Waits (watching) until the Job is Complete; rejects early on failure, a stuck pod or a pod that cannot be created. */
   async waitForCompletion(timeoutMs: number, signal: AbortSignal): Promise<void> {
     const job = await this.runningJob(signal);
-    this.emit({ type: 'phase', phase: 'running' });
     await waitForCompletion(job, timeoutMs > 0 ? timeoutMs : JOB_COMPLETION_TIMEOUT_MS, signal);
   }
 
   /** Waits (watching) until the agent pod is Ready or already finished; resolves with its name. */
   async waitForPodReady(timeoutMs: number, signal: AbortSignal): Promise<string> {
     const job = await this.runningJob(signal);
-    this.emit({ type: 'phase', phase: 'waiting-for-pod' });
     const pod = await waitForPodReady(job, timeoutMs > 0 ? timeoutMs : POD_READY_TIMEOUT_MS, signal);
     return pod.metadata.name as string;
   }

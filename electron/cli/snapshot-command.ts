@@ -52,7 +52,7 @@ export async function snapshotCommand(options: SnapshotOptions, term: Terminal, 
   let streamedLines = 0;
   const onEvent = (event: DeployerEvent) => {
     if (event.type === 'log') streamedLines++;
-    if (event.type === 'phase' && event.phase === 'running') {
+    if (event.type === 'phase' && event.phase === 'waiting-for-pod') {
       term.info('agent deployed successfully');
       term.info('waiting for Job completion', { job: options.config.jobName, timeout: formatDuration(options.timeoutMs) });
     }

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { runSnapshot } from '../../electron/agent/run.ts';
+import { parseSnapshot } from '../../shared/snapshot.ts';
+import { cluster, gpuConfig, recordedDeployer, uniqueNamespace } from './helpers.ts';
+
+describe('watch resilience', () => {
+  it('survives the API server restarting mid-wait (re-list, re-watch) and completes', async () => {
+    const { deployer, events } = recordedDeployer(gpuConfig({ namespace: uniqueNamespace('restart'), image: 'registry.example/aicr:slow-10' }));
+    const run = runSnapshot(deployer, { timeoutMs: 60_000, cleanup: true, signal: AbortSignal.timeout(80_000) });
+    await new Promise<void>((resolve) => {
+      const check = setInterval(() => {
+        if (events.some((e) => e.type === 'log')) {
+          clearInterval(check);
+          resolve();
+        }
+      }, 100);
+    });
+    const restart = await fetch(`${cluster().control}/restart-apiserver`, { method: 'POST' });
+    expect(restart.status).toBe(200);
+
+    const result = await run;
+    expect(parseSnapshot(result.snapshot).kind).toBe('Snapshot');
+    expect(events.some((e) => e.type === 'reconnecting' && e.what === 'agent Job')).toBe(true);
+    const lines = events.flatMap((e) => (e.type === 'log' ? [e.line] : []));
+    // Lines after the restart were still delivered, each exactly once.
+    expect(lines.filter((l) => l.includes('elapsed=10s'))).toHaveLength(1);
+    expect(new Set(lines).size).toBe(lines.length);
+  });
+});

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { runSnapshot } from '../../electron/agent/run.ts';
+import { paths } from '../../electron/kube/paths.ts';
+import { parseSnapshot, subtypeData } from '../../shared/snapshot.ts';
+import { agentObjectPaths, client, exists, gpuConfig, jobGone, recordedDeployer, uniqueNamespace } from './helpers.ts';
+
+describe('a full snapshot run on the real control plane', () => {
+  it('checks permissions, deploys, streams logs while running, reads the snapshot and cleans up', async () => {
+    const namespace = uniqueNamespace('full');
+    // A slow agent keeps the pod Running for a few seconds, so streaming has to happen live.
+    const config = gpuConfig({ namespace, image: 'registry.example/aicr:slow-3' });
+    const { deployer, events } = recordedDeployer(config);
+
+    const result = await runSnapshot(deployer, { timeoutMs: 60_000, cleanup: true, signal: AbortSignal.timeout(60_000) });
+
+    const phases = events.flatMap((e) => (e.type === 'phase' ? [e.phase] : []));
+    expect(phases).toEqual(['checking-permissions', 'deploying', 'waiting-for-pod', 'running', 'retrieving-snapshot', 'cleaning-up', 'done']);
+    const created = events.flatMap((e) => (e.type === 'resource' && e.action === 'created' ? [e.kind] : []));
+    expect(created).toEqual(['Namespace', 'ServiceAccount', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding', 'Job']);
+
+    // The pod landed on a GPU node through the node selector and the toleration of the GPU taint.
+    const podEvents = events.flatMap((e) => (e.type === 'pod' ? [e.pod] : []));
+    const node = podEvents.find((p) => p.node)?.node;
+    expect(node).toMatch(/^gpu-node-[12]$/);
+
+    // Log lines arrived while the pod was Running, before it finished.
+    const indexOf = (predicate: (e: (typeof events)[number]) => boolean) => events.findIndex(predicate);
+    const running = indexOf((e) => e.type === 'pod' && e.pod.phase === 'Running');
+    const firstLog = indexOf((e) => e.type === 'log');
+    const succeeded = indexOf((e) => e.type === 'pod' && e.pod.phase === 'Succeeded');
+    expect(running).toBeGreaterThanOrEqual(0);
+    expect(firstLog).toBeGreaterThan(running);
+    if (succeeded !== -1) expect(firstLog).toBeLessThan(succeeded);
+    const lines = events.flatMap((e) => (e.type === 'log' ? [e.line] : []));
+    expect(lines.some((l) => l.includes('[agent] collecting Kubernetes cluster information'))).toBe(true);
+    expect(lines.some((l) => l.includes('[agent] waiting for collectors: elapsed=3s'))).toBe(true);
+
+    // The snapshot came from the agent's node and from real cluster data.
+    const snapshot = parseSnapshot(result.snapshot);
+    expect(snapshot.metadata['source-node']).toBe(node);
+    const version = await client().request<{ gitVersion: string }>(paths.version());
+    expect(subtypeData(snapshot, 'K8s', 'server')?.version).toBe(version.gitVersion);
+    expect(subtypeData(snapshot, 'GPU', 'smi')?.['gpu-count']).toBe(8);
+    expect(subtypeData(snapshot, 'NodeTopology', 'summary')?.['node-count']).toBe(3);
+
+    // Cleanup removed the Job and the five RBAC objects; the output ConfigMap stays.
+    expect(result.cleanup?.deleted.map((r) => r.kind)).toEqual(['Job', 'ServiceAccount', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding']);
+    await jobGone(namespace, config.jobName);
+    for (const [kind, path] of agentObjectPaths(config)) expect(await exists(path), `${kind} should be deleted`).toBe(false);
+    expect(await exists(paths.configMap(namespace, 'aicr-snapshot'))).toBe(true);
+  });
+});
