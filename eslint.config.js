@@ -18,6 +18,10 @@ export default tseslint.config(
     rules: { 'no-console': 'off' },
   },
   {
+    files: ['test/**'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+  {
     // The deployer core and kube layer never import Electron or the renderer (design layer rules).
     files: ['electron/agent/**', 'electron/kube/**', 'electron/cli/**', 'shared/**'],
     rules: {

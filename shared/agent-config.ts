@@ -1,5 +1,5 @@
 import { isConfigMapUri, parseConfigMapUri } from './configmap-uri.ts';
-import { ErrorCode, newError, StructuredError } from './errors.ts';
+import { ErrorCode, newError, type StructuredError } from './errors.ts';
 import { imageReferenceErrors } from './image-ref.ts';
 import { dns1123LabelErrors, dns1123SubdomainErrors, labelKeyErrors, labelValueErrors } from './k8s-names.ts';
 import { OS_KINDS, type OsKind } from './os-kind.ts';

@@ -110,26 +110,23 @@ export async function startCluster(dir: string, log: (message: string) => void =
   const admin = adminClient(kubeconfig);
 
   const logs = new LogStore();
-  let simulator: NodeSimulator | undefined;
-  const kubelet = await startKubeletServer(logs, { waitingReason: (ns, pod) => simulator?.waitingReason(ns, pod) }, { ...pki.cert('kubelet'), ca: pki.caCert });
-  const kubernetesVersion = (await admin.request<{ gitVersion: string }>(paths.version())).gitVersion;
-  simulator = new NodeSimulator({
+  const simulator = new NodeSimulator({
     admin,
-    kubeletPort: kubelet.port,
-    kubernetesVersion,
+    kubernetesVersion: (await admin.request<{ gitVersion: string }>(paths.version())).gitVersion,
     logs,
     server: controlPlane.server,
     caData: (await readFile(pki.caCert)).toString('base64'),
     onError: (message) => log(`node simulator: ${message}`),
   });
+  const kubelet = await startKubeletServer(logs, simulator, { ...pki.cert('kubelet'), ca: pki.caCert });
   const stop = async () => {
-    await simulator?.stop();
+    await simulator.stop();
     await kubelet.close();
     await controlPlane.stop();
   };
   try {
     await applyFixtures(admin);
-    await simulator.start();
+    await simulator.start(kubelet.port);
     await Promise.all([waitForSchedulableNodes(admin, 60_000), waitForDefaultServiceAccount(admin, 60_000)]);
   } catch (err) {
     await stop();

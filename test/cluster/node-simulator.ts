@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { KubeClient } from '../../electron/kube/client.ts';
-import { isAlreadyExists, isNotFound, isTransient } from '../../electron/kube/errors.ts';
+import { isAlreadyExists, isNotFound, isTransient, KubeApiError } from '../../electron/kube/errors.ts';
 import { paths } from '../../electron/kube/paths.ts';
 import { watchUntil } from '../../electron/kube/watch.ts';
 import { runAgent, scenarioFor, type AgentPod } from './agent-simulator.ts';
@@ -51,7 +51,6 @@ const now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 
 export interface NodeSimulatorOptions {
   admin: KubeClient;
-  kubeletPort: number;
   kubernetesVersion: string;
   logs: LogStore;
   server: string;
@@ -65,6 +64,7 @@ export class NodeSimulator implements PodLookup {
   private readonly stopping = new AbortController();
   private leaseTimer: NodeJS.Timeout | undefined;
   private podWatch: Promise<void> | undefined;
+  private kubeletPort = 0;
 
   constructor(options: NodeSimulatorOptions) {
     this.options = options;
@@ -75,7 +75,9 @@ export class NodeSimulator implements PodLookup {
     return undefined;
   }
 
-  async start(): Promise<void> {
+  /** Registers the nodes (pointing at the kubelet endpoint on `kubeletPort`) and starts the kubelet loops. */
+  async start(kubeletPort: number): Promise<void> {
+    this.kubeletPort = kubeletPort;
     await Promise.all(SIMULATED_NODES.map((n) => this.registerNode(n)));
     await this.renewLeases();
     this.leaseTimer = setInterval(() => void this.renewLeases(), LEASE_RENEW_MS);
@@ -126,7 +128,7 @@ export class NodeSimulator implements PodLookup {
           { type: 'InternalIP', address: '127.0.0.1' },
           { type: 'Hostname', address: spec.name },
         ],
-        daemonEndpoints: { kubeletEndpoint: { Port: this.options.kubeletPort } },
+        daemonEndpoints: { kubeletEndpoint: { Port: this.kubeletPort } },
         nodeInfo: {
           kubeletVersion: this.options.kubernetesVersion,
           kubeProxyVersion: this.options.kubernetesVersion,
@@ -224,7 +226,8 @@ export class NodeSimulator implements PodLookup {
         body: { apiVersion: 'v1', kind: 'DeleteOptions', gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } },
       });
     } catch (err) {
-      if (!isNotFound(err) && !(err as { status?: number }).status?.toString().startsWith('409')) throw err;
+      // Gone already, or a newer pod of the same name (UID precondition): nothing left to finish.
+      if (!isNotFound(err) && !(err instanceof KubeApiError && err.status === 409)) throw err;
     }
   }
 

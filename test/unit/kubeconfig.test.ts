@@ -1,0 +1,62 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { kubeConfigForContext, kubeconfigFiles, loadKubeconfig } from '../../electron/kube/kubeconfig.ts';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'aicr-kubeconfig-'));
+function file(name: string, config: object): string {
+  const p = path.join(dir, name);
+  writeFileSync(p, stringify({ apiVersion: 'v1', kind: 'Config', ...config }));
+  return p;
+}
+const cluster = (name: string, server: string) => ({ name, cluster: { server, 'certificate-authority': 'ca.crt' } });
+const user = (name: string, token: string) => ({ name, user: { token } });
+const context = (name: string, c: string, u: string) => ({ name, context: { cluster: c, user: u } });
+
+const first = file('first', { clusters: [cluster('prod', 'https://first')], users: [user('admin', 'first-token')], contexts: [context('prod', 'prod', 'admin')], 'current-context': 'prod' });
+const second = file('second', {
+  clusters: [cluster('prod', 'https://second'), cluster('dev', 'https://dev')],
+  users: [user('admin', 'second-token'), { name: 'sso', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: './bin/get-token' } } }],
+  contexts: [context('dev', 'dev', 'sso')],
+  'current-context': 'dev',
+});
+
+describe('kubeconfig loading with kubectl semantics', () => {
+  it('KUBECONFIG lists are merged with the first definition winning', () => {
+    const loaded = loadKubeconfig({ env: { KUBECONFIG: [first, path.join(dir, 'missing'), second].join(path.delimiter) } });
+    expect(loaded.files).toEqual([first, second]);
+    expect(loaded.currentContext).toBe('prod');
+    expect(loaded.clusters.map((c) => [c.name, c.server])).toEqual([
+      ['prod', 'https://first'],
+      ['dev', 'https://dev'],
+    ]);
+    expect(loaded.users.find((u) => u.name === 'admin')?.token).toBe('first-token');
+  });
+  it('relative paths resolve against the file that names them', () => {
+    const loaded = loadKubeconfig({ kubeconfigPath: second });
+    expect(loaded.clusters[0]?.caFile).toBe(path.join(dir, 'ca.crt'));
+    expect(loaded.users.find((u) => u.name === 'sso')?.exec.command).toBe(path.join(dir, 'bin/get-token'));
+  });
+  it('an explicit path wins over KUBECONFIG and must exist', () => {
+    expect(kubeconfigFiles({ kubeconfigPath: second, env: { KUBECONFIG: first } })).toEqual([second]);
+    expect(() => loadKubeconfig({ kubeconfigPath: path.join(dir, 'nope') })).toThrow('does not exist; check --kubeconfig');
+  });
+  it('no kubeconfig at all is a clear error', () => {
+    expect(() => loadKubeconfig({ env: { KUBECONFIG: path.join(dir, 'nope') } })).toThrow('no kubeconfig found');
+  });
+  it('each context gets its own KubeConfig', () => {
+    const loaded = loadKubeconfig({ env: { KUBECONFIG: [first, second].join(path.delimiter) } });
+    expect(kubeConfigForContext(loaded, 'dev').getCurrentCluster()?.server).toBe('https://dev');
+    expect(kubeConfigForContext(loaded).getCurrentCluster()?.server).toBe('https://first');
+  });
+  it('unknown contexts list the available ones', () => {
+    const loaded = loadKubeconfig({ kubeconfigPath: first });
+    expect(() => kubeConfigForContext(loaded, 'staging')).toThrow('[NOT_FOUND] context "staging" not found in kubeconfig (available: prod)');
+  });
+  it('contexts pointing at undefined users or clusters are reported', () => {
+    const broken = file('broken', { clusters: [cluster('c', 'https://c')], users: [], contexts: [context('x', 'c', 'ghost')], 'current-context': 'x' });
+    expect(() => kubeConfigForContext(loadKubeconfig({ kubeconfigPath: broken }))).toThrow('refers to user "ghost"');
+  });
+});
