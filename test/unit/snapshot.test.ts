@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { formatSnapshot, parseSnapshot, subtypeData } from '../../shared/snapshot.ts';
 import { buildSnapshot, imageData, snapshotYaml, topology, type ClusterNode } from '../cluster/agent-snapshot.ts';
 
-const example = readFileSync(new URL('../../../shared/reference/example-snapshot-8xH100.yaml', import.meta.url), 'utf8');
+const example = readFileSync(new URL('../fixtures/example-snapshot-8xH100.yaml', import.meta.url), 'utf8');
 
 describe('snapshot documents', () => {
   it('the reference example parses', () => {
