@@ -10,7 +10,7 @@ import { clientForContext, type ContextSelection } from '../kube/context.ts';
 import { isNotFound, isNetworkError, KubeCredentialError } from '../kube/errors.ts';
 import { paths } from '../kube/paths.ts';
 import { agentResources, deleteAgentResources, type CleanupResult } from './cleanup.ts';
-import { JOB_COMPLETION_TIMEOUT_MS, POD_READY_TIMEOUT_MS, RUNTIME_CLASS_CHECK_TIMEOUT_MS } from './constants.ts';
+import { CLUSTER_ROLE_NAME, JOB_COMPLETION_TIMEOUT_MS, POD_READY_TIMEOUT_MS, RUNTIME_CLASS_CHECK_TIMEOUT_MS } from './constants.ts';
 import type { DeployerEvent, DeployerEventListener, DeployerPhase, ResourceAction } from './events.ts';
 import { recreateJob } from './job-lifecycle.ts';
 import { findJobPod, getPodLogs, streamLogs } from './logs.ts';
@@ -107,33 +107,44 @@ export class Deployer {
 
     this.emit({ type: 'phase', phase: 'deploying' });
     this.changedCluster = true;
-    const { namespace } = this.config;
-    const step = async (kind: string, run: () => Promise<ResourceAction>): Promise<ResourceAction> => {
-      try {
-        return await run();
-      } catch (err) {
-        if (signal.aborted) throw signal.reason;
-        throw kind === 'Namespace' ? wrapError(ErrorCode.Internal, 'failed to ensure namespace', err) : err;
-      }
-    };
-    this.resource('Namespace', namespace, await step('Namespace', () => ensureNamespace(this.client, buildNamespace(this.config), signal)));
-    const sa = buildServiceAccount(this.config);
-    this.resource('ServiceAccount', this.config.serviceAccountName, await step('ServiceAccount', () => createOrReuse(this.client, paths.serviceAccounts(namespace), sa, signal)), namespace);
-    const rbac = [
-      { manifest: buildRole(this.config), collection: paths.roles(namespace), object: paths.role(namespace, this.config.serviceAccountName) },
-      { manifest: buildRoleBinding(this.config), collection: paths.roleBindings(namespace), object: paths.roleBinding(namespace, this.config.serviceAccountName) },
-      { manifest: buildClusterRole(), collection: paths.clusterRoles(), object: paths.clusterRole(buildClusterRole().metadata.name as string) },
-      { manifest: buildClusterRoleBinding(this.config), collection: paths.clusterRoleBindings(), object: paths.clusterRoleBinding(buildClusterRole().metadata.name as string) },
-    ];
-    for (const { manifest, collection, object } of rbac) {
-      const action = await step(manifest.kind as string, () => createOrUpdate(this.client, collection, object, manifest, signal));
-      this.resource(manifest.kind as string, manifest.metadata.name as string, action, manifest.metadata.namespace);
-    }
+    await this.applyNamespaceAndRbac(signal);
     this.previousOutputVersion = await outputVersion(this.client, this.config.output, signal);
-    const created = await recreateJob(this.client, buildJob(this.config), signal, () => this.resource('Job', this.config.jobName, 'deleted', namespace));
-    this.resource('Job', this.config.jobName, 'created', namespace);
+    const { namespace, jobName } = this.config;
+    const created = await recreateJob(this.client, buildJob(this.config), signal, () => this.resource('Job', jobName, 'deleted', namespace));
+    this.resource('Job', jobName, 'created', namespace);
     this.job = this.runningJobFrom(created);
     this.emit({ type: 'phase', phase: 'waiting-for-pod' });
+  }
+
+  /** Namespace, ServiceAccount, then Role, RoleBinding, ClusterRole, ClusterRoleBinding, in the reference's order. */
+  private async applyNamespaceAndRbac(signal: AbortSignal): Promise<void> {
+    const { namespace, serviceAccountName } = this.config;
+    // A cancelled request surfaces as the cancellation, not as a failure to create something.
+    const attempt = async (run: () => Promise<void>, wrap: (err: unknown) => unknown = (err) => err) => {
+      try {
+        await run();
+      } catch (err) {
+        throw signal.aborted ? signal.reason : wrap(err);
+      }
+    };
+    await attempt(
+      async () => this.resource('Namespace', namespace, await ensureNamespace(this.client, buildNamespace(this.config), signal)),
+      (err) => wrapError(ErrorCode.Internal, 'failed to ensure namespace', err),
+    );
+    const sa = buildServiceAccount(this.config);
+    await attempt(async () => this.resource('ServiceAccount', serviceAccountName, await createOrReuse(this.client, paths.serviceAccounts(namespace), sa, signal), namespace));
+    const mutable = [
+      { manifest: buildRole(this.config), collection: paths.roles(namespace), object: paths.role(namespace, serviceAccountName) },
+      { manifest: buildRoleBinding(this.config), collection: paths.roleBindings(namespace), object: paths.roleBinding(namespace, serviceAccountName) },
+      { manifest: buildClusterRole(), collection: paths.clusterRoles(), object: paths.clusterRole(CLUSTER_ROLE_NAME) },
+      { manifest: buildClusterRoleBinding(this.config), collection: paths.clusterRoleBindings(), object: paths.clusterRoleBinding(CLUSTER_ROLE_NAME) },
+    ];
+    for (const { manifest, collection, object } of mutable) {
+      await attempt(async () => {
+        const action = await createOrUpdate(this.client, collection, object, manifest, signal);
+        this.resource(manifest.kind as string, manifest.metadata.name as string, action, manifest.metadata.namespace);
+      });
+    }
   }
 
   private async validateRuntimeClass(signal: AbortSignal): Promise<void> {

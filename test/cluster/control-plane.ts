@@ -160,47 +160,46 @@ export class ControlPlane {
     await waitUntilReady(this.apiServer, () => httpsOk(`${this.server}/readyz`, pki, pki.cert('admin')), 60_000);
   }
 
-  private async startControllerManager(): Promise<void> {
-    const { ports, pki, dataDir } = this.config;
-    const kubeconfig = await componentKubeconfig(path.join(dataDir, 'kcm.kubeconfig'), this.server, pki, 'controller-manager');
-    this.controllerManager = startProcess(
-      'kube-controller-manager',
-      this.bin('kube-controller-manager'),
+  /** kube-controller-manager or kube-scheduler: its own client certificate, loopback health port, no leader election. */
+  private async startComponent(binary: string, certName: string, port: number, extraArgs: string[]): Promise<ManagedProcess> {
+    const { pki, dataDir } = this.config;
+    const kubeconfig = await componentKubeconfig(path.join(dataDir, `${certName}.kubeconfig`), this.server, pki, certName);
+    const proc = startProcess(
+      binary,
+      this.bin(binary),
       [
         `--kubeconfig=${kubeconfig}`,
         `--authentication-kubeconfig=${kubeconfig}`,
         `--authorization-kubeconfig=${kubeconfig}`,
         '--leader-elect=false',
         '--bind-address=127.0.0.1',
-        `--secure-port=${ports.controllerManager}`,
-        '--use-service-account-credentials=true',
-        `--service-account-private-key-file=${path.join(pki.dir, 'sa.key')}`,
-        `--root-ca-file=${pki.caCert}`,
-        '--kube-api-qps=200',
-        '--kube-api-burst=400',
+        `--secure-port=${port}`,
+        ...extraArgs,
       ],
       dataDir,
     );
-    await waitUntilReady(this.controllerManager, () => httpsOk(`https://127.0.0.1:${ports.controllerManager}/healthz`, pki), 60_000);
+    try {
+      await waitUntilReady(proc, () => httpsOk(`https://127.0.0.1:${port}/healthz`, pki), 60_000);
+    } catch (err) {
+      await stopProcess(proc);
+      throw err;
+    }
+    return proc;
+  }
+
+  private async startControllerManager(): Promise<void> {
+    const { ports, pki } = this.config;
+    this.controllerManager = await this.startComponent('kube-controller-manager', 'controller-manager', ports.controllerManager, [
+      '--use-service-account-credentials=true',
+      `--service-account-private-key-file=${path.join(pki.dir, 'sa.key')}`,
+      `--root-ca-file=${pki.caCert}`,
+      '--kube-api-qps=200',
+      '--kube-api-burst=400',
+    ]);
   }
 
   private async startScheduler(): Promise<void> {
-    const { ports, pki, dataDir } = this.config;
-    const kubeconfig = await componentKubeconfig(path.join(dataDir, 'scheduler.kubeconfig'), this.server, pki, 'scheduler');
-    this.scheduler = startProcess(
-      'kube-scheduler',
-      this.bin('kube-scheduler'),
-      [
-        `--kubeconfig=${kubeconfig}`,
-        `--authentication-kubeconfig=${kubeconfig}`,
-        `--authorization-kubeconfig=${kubeconfig}`,
-        '--leader-elect=false',
-        '--bind-address=127.0.0.1',
-        `--secure-port=${ports.scheduler}`,
-      ],
-      dataDir,
-    );
-    await waitUntilReady(this.scheduler, () => httpsOk(`https://127.0.0.1:${ports.scheduler}/healthz`, pki), 60_000);
+    this.scheduler = await this.startComponent('kube-scheduler', 'scheduler', this.config.ports.scheduler, []);
   }
 
   /** Stops and starts kube-apiserver with the same flags and ports (watch-resilience tests). */
