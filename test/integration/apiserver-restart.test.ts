@@ -5,7 +5,7 @@ import { cluster, gpuConfig, recordedDeployer, uniqueNamespace } from './helpers
 
 describe('watch resilience', () => {
   it('survives the API server restarting mid-wait (re-list, re-watch) and completes', async () => {
-    const { deployer, events } = recordedDeployer(gpuConfig({ namespace: uniqueNamespace('restart'), image: 'registry.example/aicr:slow-10' }));
+    const { deployer, events } = recordedDeployer(gpuConfig({ namespace: uniqueNamespace('restart'), image: 'registry.example/aicr:slow-15' }));
     const run = runSnapshot(deployer, { timeoutMs: 60_000, cleanup: true, signal: AbortSignal.timeout(80_000) });
     await new Promise<void>((resolve) => {
       const check = setInterval(() => {
@@ -23,7 +23,7 @@ describe('watch resilience', () => {
     expect(events.some((e) => e.type === 'reconnecting' && e.what === 'agent Job')).toBe(true);
     const lines = events.flatMap((e) => (e.type === 'log' ? [e.line] : []));
     // Lines after the restart were still delivered, each exactly once.
-    expect(lines.filter((l) => l.includes('elapsed=10s'))).toHaveLength(1);
+    expect(lines.filter((l) => l.includes('elapsed=15s'))).toHaveLength(1);
     expect(new Set(lines).size).toBe(lines.length);
   });
 });
