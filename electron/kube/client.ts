@@ -23,6 +23,8 @@ export interface RequestOptions {
 }
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** An endpoint that swallows packets (VPN down, firewall) should fail fast, as an unreachable one. */
+const CONNECT_TIMEOUT_MS = 10_000;
 
 function buildQuery(query: Query | undefined): string {
   const params = new URLSearchParams();
@@ -48,12 +50,21 @@ export class KubeClient {
 
   /** JSON request; resolves with the decoded body, rejects with KubeApiError / KubeNetworkError / AbortError. */
   async request<T>(path: string, options: RequestOptions = {}): Promise<T> {
-    const timeout = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
+    const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    const timeout = AbortSignal.timeout(timeoutMs);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-    const response = await this.send(path, { ...options, signal });
-    const text = await readBody(response, signal);
-    if (response.statusCode === undefined || response.statusCode >= 400) throw apiErrorFrom(response.statusCode ?? 0, text);
-    return (text === '' ? undefined : JSON.parse(text)) as T;
+    try {
+      const response = await this.send(path, { ...options, signal });
+      const text = await readBody(response, signal);
+      if (response.statusCode === undefined || response.statusCode >= 400) throw apiErrorFrom(response.statusCode ?? 0, text);
+      return (text === '' ? undefined : JSON.parse(text)) as T;
+    } catch (err) {
+      // Our own deadline means the server did not answer: a network failure, not the caller's cancellation.
+      if (timeout.aborted && !options.signal?.aborted) {
+        throw new KubeNetworkError(`${options.method ?? 'GET'} ${this.server}${path}: i/o timeout (no answer within ${timeoutMs / 1000}s)`, 'ETIMEDOUT', err);
+      }
+      throw err;
+    }
   }
 
   /** Opens a streaming GET (watch, follow logs); the caller owns the returned response and must consume or destroy it. */
@@ -109,6 +120,12 @@ export class KubeClient {
     const transport = url.protocol === 'http:' ? http : https;
     return new Promise((resolve, reject) => {
       const req = transport.request(url, { ...base, method, headers, signal: options.signal }, resolve);
+      req.on('socket', (socket) => {
+        if (!socket.connecting) return; // a kept-alive connection
+        const timer = setTimeout(() => req.destroy(Object.assign(new Error(`dial tcp ${url.host}: i/o timeout`), { code: 'ETIMEDOUT' })), CONNECT_TIMEOUT_MS);
+        socket.once('connect', () => clearTimeout(timer));
+        socket.once('close', () => clearTimeout(timer));
+      });
       req.on('error', (err: NodeJS.ErrnoException) => {
         if (options.signal?.aborted) reject(options.signal.reason);
         else reject(new KubeNetworkError(`${method} ${url.origin}${url.pathname}: ${err.message}`, err.code, err));
