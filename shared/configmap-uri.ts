@@ -32,7 +32,3 @@ export function parseConfigMapUri(uri: string): ConfigMapRef {
 export function isConfigMapUri(value: string): boolean {
   return value.startsWith(CONFIGMAP_URI_PREFIX);
 }
-
-export function formatConfigMapUri(ref: ConfigMapRef): string {
-  return `${CONFIGMAP_URI_PREFIX}${ref.namespace}/${ref.name}`;
-}

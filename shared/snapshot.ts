@@ -4,7 +4,6 @@ import { ErrorCode, newError, wrapError } from './errors.ts';
 
 export const SNAPSHOT_KIND = 'Snapshot';
 export const SNAPSHOT_API_VERSION = 'aicr.nvidia.com/v1alpha1';
-export const MEASUREMENT_TYPES = ['K8s', 'GPU', 'OS', 'SystemD', 'NodeTopology'] as const;
 
 export type Reading = string | number | boolean | null;
 

@@ -31,9 +31,9 @@ export interface CleanupOptions {
   enabled: boolean;
 }
 
-export const UNREACHABLE_GUIDANCE =
+const UNREACHABLE_GUIDANCE =
   'cannot reach Kubernetes API server\n\nCheck your network connectivity:\n  - Is your VPN connected?\n  - Is the cluster endpoint correct in your kubeconfig?\n  - Are firewall rules allowing egress to the API server?';
-export const INSUFFICIENT_PERMISSIONS_GUIDANCE = 'insufficient permissions to deploy agent\n\nTo deploy the agent, you need cluster admin privileges.';
+const INSUFFICIENT_PERMISSIONS_GUIDANCE = 'insufficient permissions to deploy agent\n\nTo deploy the agent, you need cluster admin privileges.';
 const CREDENTIAL_GUIDANCE =
   'cannot obtain credentials for the cluster\n\nThe kubeconfig user runs a credential plugin that failed. Check that the plugin (for example aws, gke-gcloud-auth-plugin or kubelogin) is installed, on PATH, and logged in.';
 

@@ -16,7 +16,7 @@ export interface JobRef {
 }
 
 /** Deletes the Job with foreground propagation; true if it existed. */
-export async function deleteJob(client: KubeClient, job: JobRef, signal: AbortSignal): Promise<boolean> {
+async function deleteJob(client: KubeClient, job: JobRef, signal: AbortSignal): Promise<boolean> {
   try {
     await client.request(paths.job(job.namespace, job.name), {
       method: 'DELETE',

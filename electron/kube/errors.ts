@@ -38,7 +38,6 @@ export class KubeCredentialError extends Error {
 export const isNotFound = (err: unknown): boolean => err instanceof KubeApiError && err.status === 404;
 export const isAlreadyExists = (err: unknown): boolean => err instanceof KubeApiError && err.status === 409 && err.reason === 'AlreadyExists';
 export const isForbidden = (err: unknown): boolean => err instanceof KubeApiError && err.status === 403;
-export const isGone = (err: unknown): boolean => err instanceof KubeApiError && err.status === 410;
 
 const networkErrnos = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE']);
 const networkMessageFragments = [

@@ -55,7 +55,7 @@ class InactivityError extends Error {}
 /** A handler's own failure: ends the watch as is, never mistaken for a connection problem. */
 class HandlerFailure extends Error {}
 
-export function objectKey(o: WatchedObject): string {
+function objectKey(o: WatchedObject): string {
   return `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
 }
 

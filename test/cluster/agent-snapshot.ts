@@ -29,7 +29,7 @@ export interface AgentObservations {
 }
 
 export const AGENT_VERSION = '0.11.1';
-export const GPU_DRIVER = '570.86.15';
+const GPU_DRIVER = '570.86.15';
 
 type Data = Record<string, Reading>;
 
@@ -100,7 +100,7 @@ export function topology(nodes: readonly ClusterNode[], maxNodesPerEntry: number
   };
 }
 
-export function gpuMeasurement(node: ClusterNode | undefined): Measurement {
+function gpuMeasurement(node: ClusterNode | undefined): Measurement {
   const count = Number(node?.status?.capacity?.['nvidia.com/gpu'] ?? node?.metadata.labels?.['nvidia.com/gpu.count'] ?? 0);
   if (!node || count === 0) return { type: 'GPU', subtypes: [subtype('smi', { 'gpu-count': 0 })] };
   const product = (node.metadata.labels?.['nvidia.com/gpu.product'] ?? 'NVIDIA-GPU').replaceAll('-', ' ');

@@ -22,7 +22,7 @@ import { createPki } from './pki.ts';
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 /** Builds the control-plane binaries, or finds them cached; returns their directory. */
-export async function controlPlaneBinaries(): Promise<string> {
+async function controlPlaneBinaries(): Promise<string> {
   try {
     const { stdout } = await promisify(execFile)(path.join(here, 'build-binaries.sh'), { maxBuffer: 64 * 1024 * 1024 });
     return stdout.trim().split('\n').at(-1) as string;
