@@ -49,6 +49,7 @@ export class Deployer {
   private job: RunningJob | undefined;
   private changedCluster = false;
   private phase: DeployerPhase | undefined;
+  private lastPodSummary = '';
   /** The output ConfigMap's resourceVersion when this Deployer created its Job. */
   private previousOutputVersion: string | undefined;
 
@@ -74,6 +75,12 @@ export class Deployer {
     if (event.type === 'phase') {
       if (event.phase === this.phase) return;
       this.phase = event.phase;
+    }
+    // Several watches see the same pod; listeners hear about each change once.
+    if (event.type === 'pod') {
+      const summary = JSON.stringify(event.pod);
+      if (summary === this.lastPodSummary) return;
+      this.lastPodSummary = summary;
     }
     this.listener?.(event);
     // The pod leaving Pending is what "running" means to a user watching the run.

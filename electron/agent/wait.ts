@@ -10,7 +10,7 @@ import { isForbidden } from '../kube/errors.ts';
 import { paths } from '../kube/paths.ts';
 import { watchUntil, type WatchOptions } from '../kube/watch.ts';
 import { LABEL_CONTROLLER_UID } from './constants.ts';
-import type { DeployerEventListener, PodStatusSummary } from './events.ts';
+import type { DeployerEventListener } from './events.ts';
 import type { Job } from './manifests/types.ts';
 import {
   agentContainerState,
@@ -37,17 +37,8 @@ function watchOptions(job: RunningJob, what: string, signal: AbortSignal): Watch
   return { signal, onReconnect: (reason) => job.onEvent({ type: 'reconnecting', what, reason: String((reason as Error)?.message ?? reason) }) };
 }
 
-/** Emits a pod event whenever the user-visible summary changes. */
-function podReporter(job: RunningJob): (pod: Pod) => void {
-  let last = '';
-  return (pod) => {
-    const summary: PodStatusSummary = summarizePod(pod);
-    const key = JSON.stringify(summary);
-    if (key !== last) {
-      last = key;
-      job.onEvent({ type: 'pod', pod: summary });
-    }
-  };
+function reportPod(job: RunningJob, pod: Pod): void {
+  job.onEvent({ type: 'pod', pod: summarizePod(pod) });
 }
 
 function podsTarget(job: RunningJob) {
@@ -56,14 +47,13 @@ function podsTarget(job: RunningJob) {
 
 /** Watches the Job's pods, reporting changes and throwing on a stuck pod; never resolves on its own. */
 function watchPodsForBlockers(job: RunningJob, signal: AbortSignal, lastPod: { pod?: Pod }): Promise<never> {
-  const report = podReporter(job);
   return watchUntil<Pod, never>(
     job.client,
     podsTarget(job),
     (_change, pods) => {
       for (const pod of pods.values()) {
         lastPod.pod = pod;
-        report(pod);
+        reportPod(job, pod);
         const blocker = podBlocker(pod);
         if (blocker) throw blocker;
       }
@@ -143,13 +133,12 @@ export async function waitForCompletion(job: RunningJob, timeoutMs: number, sign
  */
 export async function waitForPodReady(job: RunningJob, timeoutMs: number, signal: AbortSignal): Promise<Pod> {
   return withDeadline(signal, timeoutMs, `timeout waiting for the agent pod to start after ${formatDuration(timeoutMs)}`, (scoped) => {
-    const report = podReporter(job);
     return watchUntil<Pod, Pod>(
       job.client,
       podsTarget(job),
       (_change, pods) => {
         for (const pod of pods.values()) {
-          report(pod);
+          reportPod(job, pod);
           const blocker = podBlocker(pod);
           if (blocker) throw blocker;
           if (isPodReady(pod) || (isPodTerminal(pod) && logsAvailable(pod))) return pod;

@@ -21,6 +21,9 @@ describe('a full snapshot run on the real control plane', () => {
     // The pod landed on a GPU node through the node selector and the toleration of the GPU taint.
     const podEvents = events.flatMap((e) => (e.type === 'pod' ? [e.pod] : []));
     const node = podEvents.find((p) => p.node)?.node;
+    // Each pod change is reported once, although several watches see it.
+    const summaries = podEvents.map((p) => JSON.stringify(p));
+    expect(summaries.filter((s, i) => s === summaries[i - 1])).toEqual([]);
     expect(node).toMatch(/^gpu-node-[12]$/);
 
     // Log lines arrived while the pod was Running, before it finished.
