@@ -52,4 +52,17 @@ describe('a full snapshot run on the real control plane', () => {
     for (const [kind, path] of agentObjectPaths(config)) expect(await exists(path), `${kind} should be deleted`).toBe(false);
     expect(await exists(paths.configMap(namespace, 'aicr-snapshot'))).toBe(true);
   });
+
+  it('with cleanup disabled, keeps everything and warns about the cluster-wide binding left behind', async () => {
+    const namespace = uniqueNamespace('keep');
+    const config = gpuConfig({ namespace });
+    const { deployer, events } = recordedDeployer(config);
+    const result = await runSnapshot(deployer, { timeoutMs: 60_000, cleanup: false, signal: AbortSignal.timeout(60_000) });
+    expect(result.cleanup).toBeUndefined();
+    const warnings = events.flatMap((e) => (e.type === 'warning' ? [e.message] : []));
+    expect(warnings).toEqual([expect.stringContaining('resources kept in the cluster (cleanup disabled)')]);
+    expect(warnings[0]).toContain('ClusterRoleBinding aicr-node-reader');
+    for (const [kind, path] of agentObjectPaths(config)) expect(await exists(path), `${kind} should be kept`).toBe(true);
+    await deployer.cleanup({ enabled: true }, AbortSignal.timeout(30_000));
+  });
 });
