@@ -3,7 +3,7 @@
  * for development. `up` prints the kubeconfig path as its last line; the cluster keeps running in the
  * background until `down`.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
@@ -49,13 +49,20 @@ async function up(): Promise<number> {
     console.log(`already running\n${describe(running)}\n${running.kubeconfig}`);
     return 0;
   }
+  // Build (or find cached) binaries here, in the foreground, so a first build shows its progress.
+  try {
+    execFileSync(path.join(here, 'build-binaries.sh'), { stdio: ['ignore', 'ignore', 'inherit'] });
+  } catch {
+    console.error('could not build the control-plane binaries; see the messages above');
+    return 1;
+  }
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const logFile = path.join(dir, 'supervisor.log');
   const out = openSync(logFile, 'a');
   const child = spawn(process.execPath, [path.join(here, 'supervisor.ts'), '--dir', dir], { detached: true, stdio: ['ignore', out, out] });
   child.unref();
-  console.log(`starting the test cluster in ${dir} (the first run builds the control plane from Go modules; that takes several minutes)...`);
+  console.log(`starting the test cluster in ${dir}...`);
   const started = Date.now();
   for (;;) {
     const state = await liveState();
