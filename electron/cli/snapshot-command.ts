@@ -9,35 +9,31 @@ import { runSnapshot } from '../agent/run.ts';
 import type { SnapshotOptions } from './snapshot-options.ts';
 import type { Terminal } from './terminal.ts';
 
-/** Prints progress; pod updates only when the phase or reason changes. */
+/** Prints progress: agent log lines verbatim, warnings, reconnects, and pod updates when phase, reason or node change. */
 function eventReporter(term: Terminal): (event: DeployerEvent) => void {
   let lastPod = '';
   return (event) => {
-    if (event.type === 'pod') {
-      const key = `${event.pod.phase}/${event.pod.reason ?? ''}/${event.pod.node ?? ''}`;
-      if (key === lastPod) return;
-      lastPod = key;
-      term.info('agent pod', { name: event.pod.name, node: event.pod.node ?? '(unscheduled)', phase: event.pod.phase, ...(event.pod.reason ? { reason: event.pod.reason } : {}) });
-      return;
+    switch (event.type) {
+      case 'log':
+        term.raw(`${event.line}\n`);
+        break;
+      case 'warning':
+        term.error(event.message);
+        break;
+      case 'reconnecting':
+        term.info(`reconnecting ${event.what}`, { reason: event.reason });
+        break;
+      case 'pod': {
+        const key = `${event.pod.phase}/${event.pod.reason ?? ''}/${event.pod.node ?? ''}`;
+        if (key === lastPod) break;
+        lastPod = key;
+        term.info('agent pod', { name: event.pod.name, node: event.pod.node ?? '(unscheduled)', phase: event.pod.phase, ...(event.pod.reason ? { reason: event.pod.reason } : {}) });
+        break;
+      }
+      default:
+        break;
     }
-    reportEvent(term, event);
   };
-}
-
-function reportEvent(term: Terminal, event: DeployerEvent): void {
-  switch (event.type) {
-    case 'log':
-      term.raw(`${event.line}\n`);
-      break;
-    case 'warning':
-      term.error(event.message);
-      break;
-    case 'reconnecting':
-      term.info(`reconnecting ${event.what}`, { reason: event.reason });
-      break;
-    default:
-      break;
-  }
 }
 
 /** Written next to the target and renamed, so a failed run never leaves a truncated file. */

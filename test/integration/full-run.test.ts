@@ -9,7 +9,7 @@ describe('a full snapshot run on the real control plane', () => {
     const namespace = uniqueNamespace('full');
     // A slow agent keeps the pod Running for a few seconds, so streaming has to happen live.
     const config = gpuConfig({ namespace, image: 'registry.example/aicr:slow-3' });
-    const { deployer, events } = recordedDeployer(config);
+    const { deployer, events, times } = recordedDeployer(config);
 
     const result = await runSnapshot(deployer, { timeoutMs: 60_000, cleanup: true, signal: AbortSignal.timeout(60_000) });
 
@@ -30,10 +30,11 @@ describe('a full snapshot run on the real control plane', () => {
     const indexOf = (predicate: (e: (typeof events)[number]) => boolean) => events.findIndex(predicate);
     const running = indexOf((e) => e.type === 'pod' && e.pod.phase === 'Running');
     const firstLog = indexOf((e) => e.type === 'log');
-    const succeeded = indexOf((e) => e.type === 'pod' && e.pod.phase === 'Succeeded');
+    const lastLog = events.findLastIndex((e) => e.type === 'log');
     expect(running).toBeGreaterThanOrEqual(0);
     expect(firstLog).toBeGreaterThan(running);
-    if (succeeded !== -1) expect(firstLog).toBeLessThan(succeeded);
+    // The slow agent spends 3 s between its first and last lines; they must arrive spread over that time, not at the end.
+    expect(times[lastLog]! - times[firstLog]!).toBeGreaterThan(2_000);
     const lines = events.flatMap((e) => (e.type === 'log' ? [e.line] : []));
     expect(lines.some((l) => l.includes('[agent] collecting Kubernetes cluster information'))).toBe(true);
     expect(lines.some((l) => l.includes('[agent] waiting for collectors: elapsed=3s'))).toBe(true);
