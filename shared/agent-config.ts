@@ -1,21 +1,30 @@
+import { resourceProblems } from './agent-resources.ts';
 import { isConfigMapUri, parseConfigMapUri } from './configmap-uri.ts';
 import { ErrorCode, newError, type StructuredError } from './errors.ts';
 import { imageReferenceErrors } from './image-ref.ts';
 import { dns1123LabelErrors, dns1123SubdomainErrors, labelKeyErrors, labelValueErrors } from './k8s-names.ts';
 import { OS_KINDS, type OsKind } from './os-kind.ts';
 import { isQuantity, type ResourceList } from './quantity.ts';
+import { isRunId, MAX_NAME_PREFIX_LENGTH, newRunId, runNames } from './run-names.ts';
 import { TAINT_EFFECTS, type Toleration } from './tolerations.ts';
 
 /** Everything that shapes the agent's objects: the reference package's Config. */
 export interface AgentConfig {
+  /** Names every object of the run (see run-names.ts); a fresh one per run. */
+  runId: string;
   namespace: string;
+  /** Prefix of the run's ServiceAccount, Role and RoleBinding: `<prefix>-<runId>`. */
   serviceAccountName: string;
+  /** Prefix of the run's Job: `<prefix>-<runId>`. */
   jobName: string;
   image: string;
   imagePullSecrets: string[];
   nodeSelector: Record<string, string>;
   tolerations: Toleration[];
-  /** Where the agent writes the snapshot, `cm://namespace/name`. */
+  /**
+   * An explicit `cm://namespace/name` the agent writes to and the run leaves in place (delivered), or
+   * '' for a run-owned staging ConfigMap that is read back and deleted (stdout, file, the app).
+   */
   output: string;
   debug: boolean;
   /** Privileged pod (host namespaces, root, systemd mounts), needed by the GPU and SystemD collectors. */
@@ -37,25 +46,29 @@ export const DEFAULT_AGENT_IMAGE = `ghcr.io/nvidia/aicr:${DEFAULT_AGENT_VERSION}
 export const DEFAULT_NAMESPACE = 'default';
 export const DEFAULT_JOB_NAME = 'aicr';
 export const DEFAULT_SERVICE_ACCOUNT_NAME = 'aicr';
-export const DEFAULT_OUTPUT_CONFIGMAP = 'aicr-snapshot';
 
-/** The ConfigMap the agent writes to when the user asked for a file or stdout. */
-export function defaultOutputUri(namespace: string): string {
-  return `cm://${namespace}/${DEFAULT_OUTPUT_CONFIGMAP}`;
+/** The ConfigMap the agent writes: the explicit output, or this run's staging ConfigMap. */
+export function agentOutputUri(config: Pick<AgentConfig, 'output' | 'namespace' | 'jobName' | 'serviceAccountName' | 'runId'>): string {
+  return config.output !== '' ? config.output : `cm://${config.namespace}/${runNames(config).stagingConfigMap}`;
 }
 
-/** The CLI's defaults (privileged, tolerate all taints, cm://<namespace>/aicr-snapshot). */
+/** True when the run owns (creates and deletes) the ConfigMap the agent writes. */
+export function ownsOutputConfigMap(config: Pick<AgentConfig, 'output'>): boolean {
+  return config.output === '';
+}
+
+/** The CLI's defaults (privileged, tolerate all taints, a staging ConfigMap) with a fresh run ID. */
 export function defaultAgentConfig(overrides: Partial<AgentConfig> = {}): AgentConfig {
-  const namespace = overrides.namespace ?? DEFAULT_NAMESPACE;
   return {
-    namespace,
+    runId: newRunId(),
+    namespace: DEFAULT_NAMESPACE,
     serviceAccountName: DEFAULT_SERVICE_ACCOUNT_NAME,
     jobName: DEFAULT_JOB_NAME,
     image: DEFAULT_AGENT_IMAGE,
     imagePullSecrets: [],
     nodeSelector: {},
     tolerations: [{ operator: 'Exists' }],
-    output: defaultOutputUri(namespace),
+    output: '',
     debug: false,
     privileged: true,
     requireGPU: false,
@@ -83,6 +96,21 @@ function resourceListErrors(field: string, list: ResourceList | undefined): Fiel
   });
 }
 
+function resourceErrors(config: AgentConfig): FieldError[] {
+  const syntax = [...resourceListErrors('requests', config.requests), ...resourceListErrors('limits', config.limits)];
+  if (syntax.length > 0) return syntax;
+  return resourceProblems(config).map((p) => ({ field: `${p.field}.${p.resource}`, message: p.message }));
+}
+
+/** A user-given name prefix: valid on its own and short enough for `<prefix>-<runId>`. */
+function prefixErrors(field: string, prefix: string, syntax: (v: string) => string[]): FieldError[] {
+  const errors = fieldErrors(field, syntax(prefix));
+  if (prefix.length > MAX_NAME_PREFIX_LENGTH) {
+    errors.push({ field, message: `is a prefix the run ID is appended to, so it may have at most ${MAX_NAME_PREFIX_LENGTH} characters (has ${prefix.length})` });
+  }
+  return errors;
+}
+
 function tolerationErrors(tolerations: readonly Toleration[]): FieldError[] {
   return tolerations.flatMap((t, i) => {
     const field = `tolerations[${i}]`;
@@ -100,6 +128,7 @@ function tolerationErrors(tolerations: readonly Toleration[]): FieldError[] {
 }
 
 function outputErrors(output: string): FieldError[] {
+  if (output === '') return [];
   if (!isConfigMapUri(output)) return [{ field: 'output', message: 'must be a ConfigMap URI like cm://gpu-operator/aicr-snapshot' }];
   try {
     const ref = parseConfigMapUri(output);
@@ -115,9 +144,10 @@ function outputErrors(output: string): FieldError[] {
 /** Every problem with a config, each naming its field; empty when the config can be deployed. */
 export function validateAgentConfig(config: AgentConfig): FieldError[] {
   const errors: FieldError[] = [
+    ...(isRunId(config.runId) ? [] : [{ field: 'runId', message: 'must be 8 characters: a lowercase letter, then lowercase letters or digits (e.g. k3x9q2ab)' }]),
     ...fieldErrors('namespace', dns1123LabelErrors(config.namespace)),
-    ...fieldErrors('jobName', dns1123LabelErrors(config.jobName)),
-    ...fieldErrors('serviceAccountName', dns1123SubdomainErrors(config.serviceAccountName)),
+    ...prefixErrors('jobName', config.jobName, dns1123LabelErrors),
+    ...prefixErrors('serviceAccountName', config.serviceAccountName, dns1123SubdomainErrors),
     ...fieldErrors('image', imageReferenceErrors(config.image)),
     ...config.imagePullSecrets.flatMap((s, i) => fieldErrors(`imagePullSecrets[${i}]`, dns1123SubdomainErrors(s))),
     ...Object.entries(config.nodeSelector).flatMap(([k, v]) => [
@@ -126,8 +156,7 @@ export function validateAgentConfig(config: AgentConfig): FieldError[] {
     ]),
     ...tolerationErrors(config.tolerations),
     ...outputErrors(config.output),
-    ...resourceListErrors('requests', config.requests),
-    ...resourceListErrors('limits', config.limits),
+    ...resourceErrors(config),
   ];
   if (config.runtimeClassName !== '') errors.push(...fieldErrors('runtimeClassName', dns1123SubdomainErrors(config.runtimeClassName)));
   if (config.requireGPU && config.runtimeClassName !== '') {
@@ -136,7 +165,7 @@ export function validateAgentConfig(config: AgentConfig): FieldError[] {
       message: 'requireGPU and runtimeClassName are mutually exclusive; prefer runtimeClassName, which provides nvidia-smi access via the container runtime without consuming a GPU allocation',
     });
   }
-  if (!Number.isInteger(config.maxNodesPerEntry) || config.maxNodesPerEntry < 0) {
+  if (!Number.isSafeInteger(config.maxNodesPerEntry) || config.maxNodesPerEntry < 0) {
     errors.push({ field: 'maxNodesPerEntry', message: 'must be a whole number, 0 for unlimited' });
   }
   if (config.os !== '' && !(OS_KINDS as readonly string[]).includes(config.os)) {

@@ -3,6 +3,9 @@ import { ErrorCode, newError } from './errors.ts';
 const unitMillis: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 const durationPattern = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/;
 
+/** Node's timers (and so every deadline here) cannot wait longer than 2^31-1 ms, about 24.8 days. */
+export const MAX_DURATION_MS = 2 ** 31 - 1;
+
 /** Parses Go-style durations (`5m`, `90s`, `1h30m`, `500ms`, `0`) into milliseconds. */
 export function parseDuration(text: string): number {
   const value = text.trim();
@@ -14,7 +17,11 @@ export function parseDuration(text: string): number {
   for (const match of value.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) {
     total += Number(match[1]) * (unitMillis[match[2] as string] as number);
   }
-  return Math.round(total);
+  const ms = Math.round(total);
+  if (!Number.isFinite(ms) || ms > MAX_DURATION_MS) {
+    throw newError(ErrorCode.InvalidRequest, `duration "${text.length > 40 ? `${text.slice(0, 40)}...` : text}" is too long; the maximum is ${formatDuration(MAX_DURATION_MS)}`);
+  }
+  return ms;
 }
 
 /** Renders milliseconds the way Go's time.Duration prints them (`5m0s`, `1m30s`, `500ms`). */

@@ -1,6 +1,8 @@
 /**
- * Structured errors with the reference package's codes (pkg/errors). `message` is what a user reads;
- * `toString()` renders the reference's `[CODE] message: cause` form used by the CLI.
+ * Structured errors with the reference package's codes (pkg/errors), plus CANCELLED for runs a user
+ * stopped. `message` is what a user reads; `toString()` renders the reference's `[CODE] message: cause`
+ * form used by the CLI. Errors turn into plain data and back (toPlainError / fromPlainError) so they
+ * cross IPC and WebSockets intact.
  */
 export const ErrorCode = {
   InvalidRequest: 'INVALID_REQUEST',
@@ -11,6 +13,7 @@ export const ErrorCode = {
   RateLimitExceeded: 'RATE_LIMIT_EXCEEDED',
   Internal: 'INTERNAL',
   MethodNotAllowed: 'METHOD_NOT_ALLOWED',
+  Cancelled: 'CANCELLED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -23,6 +26,7 @@ const exitCodes: Record<ErrorCode, number> = {
   RATE_LIMIT_EXCEEDED: 7,
   INTERNAL: 8,
   METHOD_NOT_ALLOWED: 2,
+  CANCELLED: 130,
 };
 
 /** Extra machine-readable facts about a failure (never part of the rendered message, as in the reference). */
@@ -57,11 +61,71 @@ export function describeError(err: unknown): string {
   return String(err);
 }
 
-/** The process exit code for an error: the outermost structured error decides; anything else is 1. */
+/** The process exit code for an error: the outermost structured error decides; anything else is INTERNAL's 8. */
 export function exitCodeFor(err: unknown): number {
-  return err instanceof StructuredError ? exitCodes[err.code] : 1;
+  return err instanceof StructuredError ? exitCodes[err.code] : exitCodes.INTERNAL;
 }
 
 export function isStructuredError(err: unknown, code?: ErrorCode): err is StructuredError {
   return err instanceof StructuredError && (code === undefined || err.code === code);
+}
+
+/** A run stopped on purpose (Cancel, Ctrl-C, SIGTERM): its own code, never mistaken for a failure. */
+export function cancelledError(reason = 'cancelled'): StructuredError {
+  return newError(ErrorCode.Cancelled, reason);
+}
+
+/** An error as plain JSON-safe data: what IPC and WebSockets carry. */
+export interface PlainError {
+  code: ErrorCode;
+  message: string;
+  summary: string;
+  /** The guidance paragraphs of the summary (after its first line), for a UI to show apart. */
+  guidance: string;
+  details: Record<string, unknown>;
+  /** Each cause's message, outermost first. */
+  causes: string[];
+}
+
+/** Keeps only JSON-representable values, so details survive structured cloning and JSON alike. */
+function plainValue(value: unknown, depth = 0): unknown {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
+  if (typeof value === 'bigint') return value.toString();
+  if (depth > 8) return '[nested too deeply]';
+  if (Array.isArray(value)) return value.map((v) => plainValue(v, depth + 1));
+  if (value instanceof Error) return describeError(value);
+  if (typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .filter(([, v]) => v !== undefined && typeof v !== 'function')
+        .map(([k, v]) => [k, plainValue(v, depth + 1)]),
+    );
+  }
+  return String(value);
+}
+
+export function toPlainError(err: unknown): PlainError {
+  const structured = err instanceof StructuredError ? err : wrapError(ErrorCode.Internal, describeError(err), undefined);
+  const causes: string[] = [];
+  for (let c: unknown = structured.cause; c !== undefined && c !== null && causes.length < 20; c = (c as { cause?: unknown }).cause) {
+    causes.push(describeError(c));
+    if (!(c instanceof Error)) break;
+  }
+  const newline = structured.summary.indexOf('\n');
+  return {
+    code: structured.code,
+    message: structured.message,
+    summary: structured.summary,
+    guidance: newline === -1 ? '' : structured.summary.slice(newline + 1).trim(),
+    details: plainValue(structured.context) as Record<string, unknown>,
+    causes,
+  };
+}
+
+/** The StructuredError a PlainError describes; its message reads exactly as the original's. */
+export function fromPlainError(plain: PlainError): StructuredError {
+  const code = (Object.values(ErrorCode) as string[]).includes(plain.code) ? plain.code : ErrorCode.Internal;
+  const cause = plain.causes.reduceRight<Error | undefined>((inner, message) => new Error(message, inner ? { cause: inner } : undefined), undefined);
+  return new StructuredError(code, plain.summary, { ...(cause ? { cause } : {}), context: plain.details });
 }

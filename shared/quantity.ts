@@ -10,6 +10,26 @@ export function isQuantity(value: string): boolean {
   return quantityPattern.test(value);
 }
 
+const suffixFactor: Record<string, number> = {
+  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+  n: 1e-9, u: 1e-6, m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
+};
+
+/** The quantity's numeric value (for comparisons; precise enough for requests against limits). */
+export function quantityValue(quantity: string): number {
+  const match = quantityPattern.exec(quantity);
+  if (!match) return Number.NaN;
+  const suffix = match[3] ?? '';
+  const number = Number(quantity.slice(0, quantity.length - suffix.length));
+  if (/^[eE]/.test(suffix)) return number * 10 ** Number(suffix.slice(1));
+  return number * (suffixFactor[suffix] ?? Number.NaN);
+}
+
+/** True for `-1`, `-500m`...; `-0` is zero, not negative. */
+export function isNegativeQuantity(quantity: string): boolean {
+  return quantity.trim().startsWith('-') && quantityValue(quantity) < 0;
+}
+
 /**
  * Parses `cpu=500m,memory=1Gi` (reference parseResourceList): blank input means no override
  * (undefined), empty entries are skipped, every entry needs a name and a valid quantity.
@@ -29,6 +49,7 @@ export function parseResourceList(spec: string): ResourceList | undefined {
     if (!isQuantity(quantity)) {
       throw newError(ErrorCode.InvalidRequest, `entry "${entry}": quantity "${quantity}" must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$' (e.g. 500m, 2, 1Gi)`);
     }
+    if (isNegativeQuantity(quantity)) throw newError(ErrorCode.InvalidRequest, `entry "${entry}": quantity must not be negative`);
     list[name] = quantity;
   }
   return Object.keys(list).length === 0 ? undefined : list;

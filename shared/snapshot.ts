@@ -59,3 +59,8 @@ export function formatSnapshot(text: string, format: 'yaml' | 'json'): string {
   if (format === 'yaml') return text;
   return `${JSON.stringify(parseSnapshot(text), null, 2)}\n`;
 }
+
+/** True when the GPU measurement reports at least one GPU (a count above zero or a model). */
+export function hasGpuData(snapshot: Snapshot): boolean {
+  return (measurement(snapshot, 'GPU')?.subtypes ?? []).some((s) => Number(s.data?.['gpu-count'] ?? 0) > 0 || typeof s.data?.['gpu.model'] === 'string');
+}

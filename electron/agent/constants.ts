@@ -1,5 +1,4 @@
 /** Names, labels and timings fixed by the reference package (types.go, pkg/defaults). */
-export const CLUSTER_ROLE_NAME = 'aicr-node-reader';
 export const LABEL_APP_NAME = 'app.kubernetes.io/name';
 export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';
 export const APP_NAME = 'aicr';
@@ -9,7 +8,6 @@ export const SNAPSHOT_KEY = 'snapshot.yaml';
 export const JOB_TTL_AFTER_FINISHED_SECONDS = 3600;
 export const JOB_ACTIVE_DEADLINE_SECONDS = 18_000;
 export const CLEANUP_TIMEOUT_MS = 30_000;
-export const JOB_DELETION_TIMEOUT_MS = 30_000;
 export const POD_READY_TIMEOUT_MS = 120_000;
 export const JOB_COMPLETION_TIMEOUT_MS = 300_000;
 export const RUNTIME_CLASS_CHECK_TIMEOUT_MS = 5_000;

@@ -1,57 +1,56 @@
 /**
  * The Deployer: the reference package's API (CheckPermissions, Deploy, WaitForCompletion,
- * WaitForPodReady, StreamLogs, GetPodLogs, GetSnapshot, Cleanup) for one kubeconfig context. Every
- * method takes an AbortSignal; progress goes to the onEvent listener; nothing is printed.
+ * WaitForPodReady, StreamLogs, GetPodLogs, GetSnapshot, Cleanup) for one run on one kubeconfig
+ * context. Every object it creates is run-scoped and recorded in its ledger; cleanup deletes exactly
+ * those (UID-pinned), never anything that existed before. Every method takes an AbortSignal; progress
+ * goes to the onEvent listener; nothing is printed.
  */
-import { assertValidAgentConfig, type AgentConfig } from '../../shared/agent-config.ts';
+import { agentOutputUri, assertValidAgentConfig, ownsOutputConfigMap, type AgentConfig } from '../../shared/agent-config.ts';
 import { ErrorCode, newError, wrapError } from '../../shared/errors.ts';
+import { runNames, type RunNames } from '../../shared/run-names.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { clientForContext, type ContextSelection } from '../kube/context.ts';
-import { isNotFound, isNetworkError, KubeCredentialError } from '../kube/errors.ts';
+import { isNotFound } from '../kube/errors.ts';
 import { paths } from '../kube/paths.ts';
-import { agentResources, deleteAgentResources, type CleanupResult } from './cleanup.ts';
-import { CLUSTER_ROLE_NAME, JOB_COMPLETION_TIMEOUT_MS, POD_READY_TIMEOUT_MS, RUNTIME_CLASS_CHECK_TIMEOUT_MS } from './constants.ts';
-import type { DeployerEvent, DeployerEventListener, DeployerPhase, ResourceAction } from './events.ts';
-import { recreateJob } from './job-lifecycle.ts';
+import { JOB_COMPLETION_TIMEOUT_MS, POD_READY_TIMEOUT_MS, RUNTIME_CLASS_CHECK_TIMEOUT_MS } from './constants.ts';
+import { RunEventEmitter, type DeployerEvent, type RunEventListener, type RunPhase } from './events.ts';
+import { connectionFailure, INSUFFICIENT_PERMISSIONS_GUIDANCE } from './failures.ts';
 import { findJobPod, getPodLogs, streamLogs } from './logs.ts';
 import { buildJob } from './manifests/job.ts';
-import { buildClusterRole, buildClusterRoleBinding, buildNamespace, buildRole, buildRoleBinding, buildServiceAccount } from './manifests/rbac.ts';
-import type { Job } from './manifests/types.ts';
+import { buildClusterRole, buildClusterRoleBinding, buildNamespace, buildRole, buildRoleBinding, buildServiceAccount, buildStagingConfigMap } from './manifests/rbac.ts';
+import type { ConfigMap, Job, KubeObject } from './manifests/types.ts';
+import { describeObject, RunLedger, type DeletionResult, type OwnedObject } from './owned.ts';
 import { checkPermissions, missingPermissionsError, type PermissionCheck } from './permissions.ts';
-import { createOrReuse, createOrUpdate, ensureNamespace } from './reconcile.ts';
-import { getSnapshot, outputVersion } from './snapshot.ts';
+import { anyNodeCanHost, GPU_NODE_SELECTOR, gpuNodes, wantsAutoTargeting } from './placement.ts';
+import { unschedulableError, type Pod } from './pod-status.ts';
+import { ensureNamespace } from './reconcile.ts';
+import { getSnapshot, lacksGpuData, outputVersion } from './snapshot.ts';
 import { waitForCompletion, waitForPodReady, type RunningJob } from './wait.ts';
 
 export interface DeployerOptions {
-  onEvent?: DeployerEventListener;
+  onEvent?: RunEventListener;
 }
 
 export interface CleanupOptions {
   /** False keeps everything for debugging (the reference's --no-cleanup). */
   enabled: boolean;
-}
-
-const UNREACHABLE_GUIDANCE =
-  'cannot reach Kubernetes API server\n\nCheck your network connectivity:\n  - Is your VPN connected?\n  - Is the cluster endpoint correct in your kubeconfig?\n  - Are firewall rules allowing egress to the API server?';
-const INSUFFICIENT_PERMISSIONS_GUIDANCE = 'insufficient permissions to deploy agent\n\nTo deploy the agent, you need cluster admin privileges.';
-const CREDENTIAL_GUIDANCE =
-  'cannot obtain credentials for the cluster\n\nThe kubeconfig user runs a credential plugin that failed. Check that the plugin (for example aws, gke-gcloud-auth-plugin or kubelogin) is installed, on PATH, and logged in.';
-
-function hasCredentialCause(err: unknown): boolean {
-  for (let e: unknown = err; e instanceof Error; e = (e as Error).cause) if (e instanceof KubeCredentialError) return true;
-  return false;
+  /** Keep the staging ConfigMap (the snapshot could not be delivered and is still only there). */
+  keepSnapshot?: boolean;
 }
 
 export class Deployer {
-  readonly config: AgentConfig;
   readonly client: KubeClient;
-  private readonly listener: DeployerEventListener | undefined;
+  readonly names: RunNames;
+  private currentConfig: AgentConfig;
+  private readonly events: RunEventEmitter;
+  private readonly ledger: RunLedger;
   private job: RunningJob | undefined;
-  private changedCluster = false;
-  private phase: DeployerPhase | undefined;
+  private phase: RunPhase | undefined;
   private lastPodSummary = '';
-  /** The output ConfigMap's resourceVersion when this Deployer created its Job. */
-  private previousOutputVersion: string | undefined;
+  private lastPodNode: string | undefined;
+  /** The output ConfigMap's resourceVersion before the agent ran (created empty, or as it was). */
+  private staleOutputVersion: string | undefined;
+  private namespaceTouched = false;
 
   /** A Deployer for a named context of the user's kubeconfig (kubectl loading rules). */
   static forContext(selection: ContextSelection, config: AgentConfig, options: DeployerOptions = {}): Deployer {
@@ -61,101 +60,124 @@ export class Deployer {
   constructor(client: KubeClient, config: AgentConfig, options: DeployerOptions = {}) {
     assertValidAgentConfig(config);
     this.client = client;
-    this.config = config;
-    this.listener = options.onEvent;
+    this.currentConfig = config;
+    this.names = runNames(config);
+    this.events = new RunEventEmitter(config.runId, options.onEvent);
+    this.ledger = new RunLedger(config.runId);
   }
 
-  /** True once deploy got past its checks and started creating objects, i.e. there may be something to clean up. */
+  get runId(): string {
+    return this.currentConfig.runId;
+  }
+
+  /** The configuration in effect (after GPU auto-targeting, if it applied). */
+  get config(): AgentConfig {
+    return this.currentConfig;
+  }
+
+  /** True once deploy started changing the cluster, i.e. there may be something to clean up or report. */
   get hasChangedCluster(): boolean {
-    return this.changedCluster;
+    return this.namespaceTouched || this.ledger.remaining.length > 0;
   }
 
-  /** Reports progress through the listener; also used by orchestration code (run.ts) for its warnings. */
-  emit(event: DeployerEvent): void {
+  /** Run-owned objects that may still exist: what a failed or interrupted cleanup leaves behind. */
+  get remainingObjects(): readonly OwnedObject[] {
+    return this.ledger.remaining;
+  }
+
+  /** Reports progress through the listener; also used by orchestration code (run.ts). */
+  emit(event: DeployerEvent): Promise<void> {
     if (event.type === 'phase') {
-      if (event.phase === this.phase) return;
+      if (event.phase === this.phase) return Promise.resolve();
       this.phase = event.phase;
     }
     // Several watches see the same pod; listeners hear about each change once.
     if (event.type === 'pod') {
       const summary = JSON.stringify(event.pod);
-      if (summary === this.lastPodSummary) return;
+      if (summary === this.lastPodSummary) return Promise.resolve();
       this.lastPodSummary = summary;
+      this.lastPodNode = event.pod.node ?? this.lastPodNode;
     }
-    this.listener?.(event);
+    const delivered = this.events.emit(event);
     // The pod leaving Pending is what "running" means to a user watching the run.
-    if (event.type === 'pod' && event.pod.phase !== 'Pending' && this.phase === 'waiting-for-pod') this.emit({ type: 'phase', phase: 'running' });
+    if (event.type === 'pod' && event.pod.phase !== 'Pending' && this.phase === 'waiting-for-pod') void this.emit({ type: 'phase', phase: 'running' });
+    return delivered;
   }
 
-  private resource(kind: string, name: string, action: ResourceAction, namespace?: string): void {
-    this.emit({ type: 'resource', kind, name, action, ...(namespace ? { namespace } : {}) });
+  private resource(object: KubeObject | OwnedObject, action: 'created' | 'deleted' | 'absent' | 'kept' | 'labelled' | 'reused'): void {
+    const meta = 'metadata' in object ? object.metadata : object;
+    void this.emit({ type: 'resource', kind: object.kind as string, name: meta.name as string, action, ...(meta.namespace ? { namespace: meta.namespace } : {}) });
   }
 
   /** Every required permission and whether the current user has it; throws only when the checks cannot run. */
   checkPermissions(signal: AbortSignal): Promise<PermissionCheck[]> {
-    return checkPermissions(this.client, this.config.namespace, signal);
+    return checkPermissions(this.client, this.currentConfig, signal);
   }
 
-  /** Permission pre-flight, RuntimeClass check, Namespace, RBAC, then a fresh Job. Creates nothing when refused. */
+  /** Pre-flight (permissions, RuntimeClass, placement), then Namespace, RBAC, staging ConfigMap and Job. Creates nothing when refused. */
   async deploy(signal: AbortSignal): Promise<void> {
-    this.emit({ type: 'phase', phase: 'checking-permissions' });
+    void this.emit({ type: 'phase', phase: 'checking-permissions' });
     let checks: PermissionCheck[];
     try {
       checks = await this.checkPermissions(signal);
     } catch (err) {
       if (signal.aborted) throw signal.reason;
-      if (isNetworkError(err)) throw wrapError(ErrorCode.ServiceUnavailable, UNREACHABLE_GUIDANCE, err);
-      if (hasCredentialCause(err)) throw wrapError(ErrorCode.Unauthorized, CREDENTIAL_GUIDANCE, err);
-      throw wrapError(ErrorCode.Unauthorized, INSUFFICIENT_PERMISSIONS_GUIDANCE, err);
+      throw connectionFailure(err, 'the permission checks failed');
     }
     const missing = missingPermissionsError(checks);
     if (missing) throw wrapError(ErrorCode.Unauthorized, INSUFFICIENT_PERMISSIONS_GUIDANCE, missing, { checks });
-    if (this.config.runtimeClassName !== '') await this.validateRuntimeClass(signal);
+    if (this.currentConfig.runtimeClassName !== '') await this.validateRuntimeClass(signal);
+    await this.targetGpuNodes(signal);
 
-    this.emit({ type: 'phase', phase: 'deploying' });
-    this.changedCluster = true;
-    await this.applyNamespaceAndRbac(signal);
-    this.previousOutputVersion = await outputVersion(this.client, this.config.output, signal);
-    const { namespace, jobName } = this.config;
-    const created = await recreateJob(this.client, buildJob(this.config), signal, () => this.resource('Job', jobName, 'deleted', namespace));
-    this.resource('Job', jobName, 'created', namespace);
-    this.job = this.runningJobFrom(created);
-    this.emit({ type: 'phase', phase: 'waiting-for-pod' });
+    void this.emit({ type: 'phase', phase: 'deploying' });
+    await this.createObjects(signal);
+    void this.emit({ type: 'phase', phase: 'waiting-for-pod' });
   }
 
-  /** Namespace, ServiceAccount, then Role, RoleBinding, ClusterRole, ClusterRoleBinding, in the reference's order. */
-  private async applyNamespaceAndRbac(signal: AbortSignal): Promise<void> {
-    const { namespace, serviceAccountName } = this.config;
-    // A cancelled request surfaces as the cancellation, not as a failure to create something.
-    const attempt = async (run: () => Promise<void>, wrap: (err: unknown) => unknown = (err) => err) => {
-      try {
-        await run();
-      } catch (err) {
-        throw signal.aborted ? signal.reason : wrap(err);
-      }
-    };
-    await attempt(
-      async () => this.resource('Namespace', namespace, await ensureNamespace(this.client, buildNamespace(this.config), signal)),
-      (err) => wrapError(ErrorCode.Internal, 'failed to ensure namespace', err),
-    );
-    const sa = buildServiceAccount(this.config);
-    await attempt(async () => this.resource('ServiceAccount', serviceAccountName, await createOrReuse(this.client, paths.serviceAccounts(namespace), sa, signal), namespace));
-    const mutable = [
-      { manifest: buildRole(this.config), collection: paths.roles(namespace), object: paths.role(namespace, serviceAccountName) },
-      { manifest: buildRoleBinding(this.config), collection: paths.roleBindings(namespace), object: paths.roleBinding(namespace, serviceAccountName) },
-      { manifest: buildClusterRole(), collection: paths.clusterRoles(), object: paths.clusterRole(CLUSTER_ROLE_NAME) },
-      { manifest: buildClusterRoleBinding(this.config), collection: paths.clusterRoleBindings(), object: paths.clusterRoleBinding(CLUSTER_ROLE_NAME) },
-    ];
-    for (const { manifest, collection, object } of mutable) {
-      await attempt(async () => {
-        const action = await createOrUpdate(this.client, collection, object, manifest, signal);
-        this.resource(manifest.kind as string, manifest.metadata.name as string, action, manifest.metadata.namespace);
-      });
+  /** No placement constraint given and the cluster has GPU nodes: aim at them rather than wherever the scheduler likes. */
+  private async targetGpuNodes(signal: AbortSignal): Promise<void> {
+    if (!wantsAutoTargeting(this.currentConfig)) return;
+    const gpus = await gpuNodes(this.client, signal);
+    if (!gpus || gpus.length === 0) return;
+    this.currentConfig = { ...this.currentConfig, nodeSelector: { ...GPU_NODE_SELECTOR } };
+    void this.emit({
+      type: 'warning',
+      message: `no node selector given: targeting GPU nodes (${Object.entries(GPU_NODE_SELECTOR).map(([k, v]) => `${k}=${v}`).join(',')}, ${gpus.length} in the cluster); pass --node-selector to choose nodes yourself`,
+    });
+  }
+
+  private async createObjects(signal: AbortSignal): Promise<void> {
+    const config = this.currentConfig;
+    const { namespace } = config;
+    this.namespaceTouched = true;
+    try {
+      this.resource(buildNamespace(config), await ensureNamespace(this.client, buildNamespace(config), signal));
+    } catch (err) {
+      throw signal.aborted ? signal.reason : err;
     }
+    const { serviceAccount, clusterRole } = this.names;
+    const create = async <T extends KubeObject>(collection: string, object: string, manifest: T): Promise<T> => {
+      const created = await this.ledger.create(this.client, collection, object, manifest, signal);
+      this.resource(created, 'created');
+      return created;
+    };
+    await create(paths.serviceAccounts(namespace), paths.serviceAccount(namespace, serviceAccount), buildServiceAccount(config));
+    await create(paths.roles(namespace), paths.role(namespace, serviceAccount), buildRole(config));
+    await create(paths.roleBindings(namespace), paths.roleBinding(namespace, serviceAccount), buildRoleBinding(config));
+    await create(paths.clusterRoles(), paths.clusterRole(clusterRole), buildClusterRole(config));
+    await create(paths.clusterRoleBindings(), paths.clusterRoleBinding(clusterRole), buildClusterRoleBinding(config));
+    if (ownsOutputConfigMap(config)) {
+      const staging = await create<ConfigMap>(paths.configMaps(namespace), paths.configMap(namespace, this.names.stagingConfigMap), buildStagingConfigMap(config));
+      this.staleOutputVersion = staging.metadata.resourceVersion;
+    } else {
+      this.staleOutputVersion = await outputVersion(this.client, config.output, signal);
+    }
+    const job = await create<Job>(paths.jobs(namespace), paths.job(namespace, this.names.job), buildJob(config));
+    this.job = this.runningJobFrom(job.metadata.uid as string);
   }
 
   private async validateRuntimeClass(signal: AbortSignal): Promise<void> {
-    const name = this.config.runtimeClassName;
+    const name = this.currentConfig.runtimeClassName;
     try {
       await this.client.request(paths.runtimeClass(name), { signal, timeoutMs: RUNTIME_CLASS_CHECK_TIMEOUT_MS });
     } catch (err) {
@@ -166,30 +188,33 @@ export class Deployer {
           `RuntimeClass "${name}" not found in cluster; the GPU Operator may not be installed yet.\n\nThe --runtime-class flag requires a RuntimeClass to be registered in the cluster.\nIf GPU Operator is not yet installed, omit --runtime-class and use --node-selector\nto target a GPU node instead.`,
         );
       }
-      throw wrapError(ErrorCode.Internal, `failed to check RuntimeClass "${name}"`, err);
+      throw connectionFailure(err, `failed to check RuntimeClass "${name}"`);
     }
   }
 
-  private runningJobFrom(job: Job): RunningJob {
+  private runningJobFrom(uid: string): RunningJob {
+    const { nodeSelector, tolerations } = this.currentConfig;
     return {
       client: this.client,
-      namespace: this.config.namespace,
-      name: this.config.jobName,
-      uid: job.metadata.uid as string,
+      namespace: this.currentConfig.namespace,
+      name: this.names.job,
+      uid,
       onEvent: (e) => this.emit(e),
+      judgeUnschedulable: async (pod: Pod, signal: AbortSignal) => ((await anyNodeCanHost(this.client, nodeSelector, tolerations, signal)) === false ? unschedulableError(pod) : undefined),
     };
   }
 
-  /** The Job this Deployer created, or the one of that name in the cluster (for a Deployer that did not deploy it). */
+  /** This run's Job: the one deploy created, or the cluster's Job of this run's name (for a Deployer attaching to a run). */
   private async runningJob(signal: AbortSignal): Promise<RunningJob> {
     if (this.job) return this.job;
     try {
-      const job = await this.client.request<Job>(paths.job(this.config.namespace, this.config.jobName), { signal });
-      this.job = this.runningJobFrom(job);
+      const job = await this.client.request<Job>(paths.job(this.currentConfig.namespace, this.names.job), { signal });
+      this.job = this.runningJobFrom(job.metadata.uid as string);
       return this.job;
     } catch (err) {
       if (signal.aborted) throw signal.reason;
-      throw wrapError(ErrorCode.Internal, 'failed to get Job', err);
+      if (isNotFound(err)) throw wrapError(ErrorCode.NotFound, `run ${this.runId} has no Job ${this.currentConfig.namespace}/${this.names.job}`, err);
+      throw connectionFailure(err, 'failed to get Job');
     }
   }
 
@@ -207,18 +232,19 @@ export class Deployer {
   }
 
   /**
-   * Follows the agent's logs until its container ends, as `log` events and through `onLine`.
-   * Waits for the pod to start first (up to the reference's 2 minutes).
+   * Follows the agent's logs until its container ends, as batched `log` events (the stream waits for
+   * a listener that returns a promise) and through `onLines`. Waits for the pod to start first (up to
+   * the reference's 2 minutes).
    */
-  async streamLogs(signal: AbortSignal, onLine?: (line: string) => void): Promise<void> {
+  async streamLogs(signal: AbortSignal, onLines?: (lines: string[]) => void): Promise<void> {
     const job = await this.runningJob(signal);
     const podName = await this.waitForPodReady(POD_READY_TIMEOUT_MS, signal);
     await streamLogs(
       job,
       podName,
-      (line) => {
-        this.emit({ type: 'log', line });
-        onLine?.(line);
+      async (lines) => {
+        onLines?.(lines);
+        await this.emit({ type: 'log', lines });
       },
       signal,
     );
@@ -227,29 +253,53 @@ export class Deployer {
   /** The agent pod's logs so far, or only the last `tailLines`. */
   async getPodLogs(signal: AbortSignal, tailLines?: number): Promise<string> {
     const job = await this.runningJob(signal);
-    let pod;
+    let pod: Pod | undefined;
     try {
       pod = await findJobPod(job, signal);
     } catch (err) {
       if (signal.aborted) throw signal.reason;
-      throw wrapError(ErrorCode.Internal, 'failed to find pod for log retrieval', err);
+      throw connectionFailure(err, 'failed to find pod for log retrieval');
     }
     if (!pod) throw wrapError(ErrorCode.Internal, 'failed to find pod for log retrieval', newError(ErrorCode.NotFound, `no Pods found for Job ${job.name}`));
     return getPodLogs(job, pod.metadata.name as string, signal, tailLines);
   }
 
-  /** The snapshot YAML from the output ConfigMap. */
-  getSnapshot(signal: AbortSignal): Promise<string> {
-    this.emit({ type: 'phase', phase: 'retrieving-snapshot' });
-    return getSnapshot(this.client, this.config.output, signal, this.previousOutputVersion);
+  /** The snapshot this run's agent wrote; warns when it has no GPU data although the cluster has GPU nodes. */
+  async getSnapshot(signal: AbortSignal): Promise<string> {
+    void this.emit({ type: 'phase', phase: 'retrieving-snapshot' });
+    const snapshot = await getSnapshot(this.client, agentOutputUri(this.currentConfig), signal, this.staleOutputVersion);
+    if (lacksGpuData(snapshot)) await this.warnNoGpuData(signal);
+    return snapshot;
   }
 
-  /** Deletes the Job and the five RBAC objects, all attempted concurrently; the namespace and snapshot ConfigMap stay. */
-  async cleanup(options: CleanupOptions, signal: AbortSignal): Promise<CleanupResult> {
-    if (!options.enabled) return { deleted: [], absent: [] };
-    this.emit({ type: 'phase', phase: 'cleaning-up' });
-    const result = await deleteAgentResources(this.client, agentResources(this.config), signal);
-    for (const r of result.deleted) this.resource(r.kind, r.name, 'deleted', r.namespace);
+  private async warnNoGpuData(signal: AbortSignal): Promise<void> {
+    const gpus = await gpuNodes(this.client, signal);
+    if (!gpus || gpus.length === 0) return;
+    const where = this.lastPodNode ? `node ${this.lastPodNode}` : 'a node';
+    void this.emit({
+      type: 'warning',
+      message: `the snapshot has no GPU data: the agent ran on ${where}, which reports no GPU, while the cluster has ${gpus.length} GPU node(s) (${gpus
+        .slice(0, 3)
+        .map((n) => n.name)
+        .join(', ')}${gpus.length > 3 ? ', ...' : ''}); target one with --node-selector nvidia.com/gpu.present=true or --require-gpu`,
+    });
+  }
+
+  /**
+   * Deletes everything this run created (UID-pinned, concurrently, every deletion attempted); the
+   * namespace and a delivered ConfigMap stay. Disabled, it reports each object as kept.
+   */
+  async cleanup(options: CleanupOptions, signal: AbortSignal): Promise<DeletionResult> {
+    if (!options.enabled) {
+      for (const object of this.ledger.remaining) this.resource(object, 'kept');
+      return { deleted: [], absent: [], skipped: [] };
+    }
+    void this.emit({ type: 'phase', phase: 'cleaning-up' });
+    const keep = (o: OwnedObject) => options.keepSnapshot === true && o.kind === 'ConfigMap';
+    const result = await this.ledger.deleteRemaining(this.client, signal, keep);
+    for (const o of result.deleted) this.resource(o, 'deleted');
+    for (const o of result.absent) this.resource(o, 'absent');
+    for (const o of result.skipped) void this.emit({ type: 'warning', message: `${describeObject(o)} is no longer the one this run created; left untouched` });
     return result;
   }
 }

@@ -1,17 +1,22 @@
 /**
  * The agent's logs through pods/log. Follow streams are read here rather than with client-node's Log,
  * which cannot report a dropped stream: a stream that ends while the container still runs is resumed
- * with sinceTime, and lines already delivered (by their kubelet timestamp) are skipped.
+ * with sinceTime, and lines already delivered are skipped by their kubelet timestamp, counting lines
+ * that share one, so a resume neither loses nor repeats a line. Lines go out in batches, and the next
+ * chunk is read only when the consumer has taken the last batch (backpressure).
  */
 import { ErrorCode, wrapError } from '../../shared/errors.ts';
 import { isTransient } from '../kube/errors.ts';
+import { LineSplitter } from '../kube/line-splitter.ts';
 import { paths } from '../kube/paths.ts';
 import { CONTAINER_NAME, LABEL_CONTROLLER_UID } from './constants.ts';
 import { agentContainerState, isPodTerminal, type Pod } from './pod-status.ts';
 import type { RunningJob } from './wait.ts';
 
-/** The reference scanner's maximum line length; longer lines are delivered in pieces. */
+/** The reference scanner's maximum line length in bytes; longer lines are delivered in pieces. */
 export const MAX_LOG_LINE_BYTES = 1024 * 1024;
+/** getPodLogs is for tails and failure reports: bounded, never the whole of a flood. */
+export const MAX_LOG_READ_BYTES = 4 * 1024 * 1024;
 const RESUME_DELAY_MS = 500;
 
 /** RFC 3339 with up to nanosecond fraction, as the kubelet prefixes lines with timestamps=true, to epoch nanoseconds. */
@@ -30,49 +35,89 @@ export function splitTimestamp(raw: string): { nanos?: bigint; text: string } {
   return nanos === undefined ? { text: raw } : { nanos, text: raw.slice(space + 1) };
 }
 
+/**
+ * Which lines of a resumed stream are new. The kubelet resumes at whole seconds (sinceTime), so a
+ * resumed stream repeats what came after that second; lines are identified by (timestamp, how many
+ * earlier lines had the same timestamp).
+ */
+export class ResumeFilter {
+  private lastNanos: bigint | undefined;
+  private deliveredAtLast = 0;
+  private seenAtLastThisStream = 0;
+
+  /** Call when a new stream starts. */
+  restart(): void {
+    this.seenAtLastThisStream = 0;
+  }
+
+  /** sinceTime for the next stream: the second of the last delivered line. */
+  get sinceTime(): string | undefined {
+    if (this.lastNanos === undefined) return undefined;
+    return new Date(Number(this.lastNanos / 1_000_000n)).toISOString().replace(/\.\d+Z$/, 'Z');
+  }
+
+  /** True when the line is new (and records it as delivered). */
+  accept(nanos: bigint | undefined): boolean {
+    if (nanos === undefined) return true;
+    if (this.lastNanos !== undefined) {
+      if (nanos < this.lastNanos) return false;
+      if (nanos === this.lastNanos) {
+        this.seenAtLastThisStream++;
+        if (this.seenAtLastThisStream <= this.deliveredAtLast) return false;
+        this.deliveredAtLast++;
+        return true;
+      }
+    }
+    this.lastNanos = nanos;
+    this.deliveredAtLast = 1;
+    this.seenAtLastThisStream = 1;
+    return true;
+  }
+}
+
 async function agentContainerFinished(job: RunningJob, podName: string, signal: AbortSignal): Promise<boolean> {
   const pod = await job.client.request<Pod>(paths.pod(job.namespace, podName), { signal });
   return isPodTerminal(pod) || agentContainerState(pod)?.terminated !== undefined || pod.metadata.deletionTimestamp !== undefined;
+}
+
+export type LineBatchConsumer = (lines: string[]) => void | Promise<void>;
+
+/** One follow stream: delivers its new lines batch by batch until it ends. */
+async function followOnce(job: RunningJob, podName: string, filter: ResumeFilter, onLines: LineBatchConsumer, signal: AbortSignal): Promise<void> {
+  const response = await job.client.stream(paths.podLog(job.namespace, podName), {
+    query: { container: CONTAINER_NAME, follow: true, timestamps: true, sinceTime: filter.sinceTime },
+    signal,
+  });
+  filter.restart();
+  const splitter = new LineSplitter(MAX_LOG_LINE_BYTES + 40); // room for the timestamp prefix
+  const fresh = (raw: string[]) =>
+    raw.flatMap((line) => {
+      const { nanos, text } = splitTimestamp(line);
+      return filter.accept(nanos) ? [text] : [];
+    });
+  try {
+    for await (const chunk of response) {
+      const lines = fresh(splitter.push(chunk as Buffer));
+      if (lines.length > 0) await onLines(lines);
+    }
+    const rest = fresh(splitter.flush());
+    if (rest.length > 0) await onLines(rest);
+  } finally {
+    response.destroy();
+  }
 }
 
 /**
  * Delivers every log line of the agent container until it terminates. Rejects with the abort reason
  * when cancelled.
  */
-export async function streamLogs(job: RunningJob, podName: string, onLine: (line: string) => void, signal: AbortSignal): Promise<void> {
-  let lastNanos: bigint | undefined;
+export async function streamLogs(job: RunningJob, podName: string, onLines: LineBatchConsumer, signal: AbortSignal): Promise<void> {
+  const filter = new ResumeFilter();
   let interruptions = 0;
   for (;;) {
     signal.throwIfAborted();
-    const sinceTime = lastNanos === undefined ? undefined : new Date(Number(lastNanos / 1_000_000n)).toISOString().replace(/\.\d+Z$/, 'Z');
     try {
-      const response = await job.client.stream(paths.podLog(job.namespace, podName), {
-        query: { container: CONTAINER_NAME, follow: true, timestamps: true, sinceTime },
-        signal,
-      });
-      response.setEncoding('utf8');
-      let partial = '';
-      const deliver = (raw: string) => {
-        const { nanos, text } = splitTimestamp(raw);
-        if (nanos !== undefined) {
-          if (lastNanos !== undefined && nanos <= lastNanos) return; // already delivered before the resume
-          lastNanos = nanos;
-        }
-        onLine(text);
-      };
-      for await (const chunk of response) {
-        partial += chunk as string;
-        let newline: number;
-        while ((newline = partial.indexOf('\n')) !== -1) {
-          deliver(partial.slice(0, newline));
-          partial = partial.slice(newline + 1);
-        }
-        while (partial.length > MAX_LOG_LINE_BYTES) {
-          deliver(partial.slice(0, MAX_LOG_LINE_BYTES));
-          partial = partial.slice(MAX_LOG_LINE_BYTES);
-        }
-      }
-      if (partial !== '') deliver(partial);
+      await followOnce(job, podName, filter, onLines, signal);
     } catch (err) {
       if (signal.aborted) throw signal.reason;
       if (!isTransient(err)) throw wrapError(ErrorCode.Internal, 'failed to stream pod logs', err);
@@ -86,7 +131,7 @@ export async function streamLogs(job: RunningJob, podName: string, onLine: (line
     }
     // A stream that ends cleanly usually means the container just exited and its status is not
     // posted yet; resuming then returns at once. Only report interruptions a user would notice.
-    if (interruptions > 0) job.onEvent({ type: 'reconnecting', what: 'agent logs', reason: 'log stream interrupted; resuming' });
+    if (interruptions > 0) void job.onEvent({ type: 'reconnecting', what: 'agent logs', reason: 'log stream interrupted; resuming' });
     interruptions = 0;
     await new Promise((resolve) => setTimeout(resolve, RESUME_DELAY_MS));
   }
@@ -101,14 +146,14 @@ export async function findJobPod(job: RunningJob, signal: AbortSignal): Promise<
   return list.items.sort((a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? '')).at(-1);
 }
 
-/** The agent's logs so far (optionally only the last lines), each line ending in a newline. */
+/** The agent's logs so far (optionally only the last lines, at most 4 MiB), each line ending in a newline. */
 export async function getPodLogs(job: RunningJob, podName: string, signal: AbortSignal, tailLines?: number): Promise<string> {
   const response = await job.client.stream(paths.podLog(job.namespace, podName), {
-    query: { container: CONTAINER_NAME, tailLines },
+    query: { container: CONTAINER_NAME, tailLines, limitBytes: MAX_LOG_READ_BYTES },
     signal,
   });
-  response.setEncoding('utf8');
-  let text = '';
-  for await (const chunk of response) text += chunk as string;
+  const chunks: Buffer[] = [];
+  for await (const chunk of response) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
   return text === '' || text.endsWith('\n') ? text : `${text}\n`;
 }

@@ -1,12 +1,17 @@
 /**
- * Permission pre-flight with SelfSubjectAccessReviews: the reference's nine checks in its order, run
- * concurrently, plus what this port needs to observe a run (watching the Job and its pods, reading the
- * agent's logs). Unlike the reference, every check names its API group, so a user whose namespace role
- * grants batch/jobs is not reported as lacking "jobs" in the core group.
+ * Permission pre-flight with SelfSubjectAccessReviews, run concurrently: everything a run does, from
+ * creating its objects and watching them to reading the snapshot and deleting all it created, so a run
+ * never starts that cannot finish or clean up. Unlike the reference, every check names its API group
+ * (a namespace role granting batch/jobs is not reported as lacking "jobs" in the core group). When the
+ * snapshot goes to a ConfigMap in another namespace, a SubjectAccessReview asks whether the agent's
+ * future ServiceAccount could write it there: its Role covers only its own namespace.
  */
+import { agentOutputUri, ownsOutputConfigMap, type AgentConfig } from '../../shared/agent-config.ts';
+import { parseConfigMapUri } from '../../shared/configmap-uri.ts';
 import { ErrorCode, newError, wrapError, type StructuredError } from '../../shared/errors.ts';
+import { runNames } from '../../shared/run-names.ts';
 import type { KubeClient } from '../kube/client.ts';
-import { isNetworkError } from '../kube/errors.ts';
+import { isForbidden, isNetworkError } from '../kube/errors.ts';
 import { paths } from '../kube/paths.ts';
 
 export interface PermissionRequirement {
@@ -16,6 +21,10 @@ export interface PermissionRequirement {
   subresource?: string;
   /** Empty for cluster-scoped checks. */
   namespace: string;
+  /** Set when the check is about the agent's ServiceAccount rather than the user. */
+  subject?: string;
+  /** What the permission is needed for, for a checklist. */
+  purpose: string;
 }
 
 export interface PermissionCheck extends PermissionRequirement {
@@ -26,38 +35,70 @@ export interface PermissionCheck extends PermissionRequirement {
 
 const RBAC = 'rbac.authorization.k8s.io';
 
-export function requiredPermissions(namespace: string): PermissionRequirement[] {
-  const ns = (verb: string, group: string, resource: string, subresource?: string): PermissionRequirement => ({
+type PermissionConfig = Pick<AgentConfig, 'namespace' | 'output' | 'jobName' | 'serviceAccountName' | 'runId'>;
+
+export function requiredPermissions(config: PermissionConfig): PermissionRequirement[] {
+  const { namespace } = config;
+  const ns = (verb: string, group: string, resource: string, purpose: string, subresource?: string): PermissionRequirement => ({
     verb,
     group,
     resource,
     namespace,
+    purpose,
     ...(subresource ? { subresource } : {}),
   });
-  return [
-    ns('create', '', 'serviceaccounts'),
-    ns('create', RBAC, 'roles'),
-    ns('create', RBAC, 'rolebindings'),
-    ns('create', 'batch', 'jobs'),
-    ns('get', '', 'configmaps'),
-    ns('list', '', 'configmaps'),
-    { verb: 'create', group: RBAC, resource: 'clusterroles', namespace: '' },
-    { verb: 'create', group: RBAC, resource: 'clusterrolebindings', namespace: '' },
-    ns('delete', 'batch', 'jobs'),
-    ns('watch', 'batch', 'jobs'),
-    ns('watch', '', 'pods'),
-    ns('get', '', 'pods', 'log'),
+  const cluster = (verb: string, resource: string, purpose: string): PermissionRequirement => ({ verb, group: RBAC, resource, namespace: '', purpose });
+  const output = parseConfigMapUri(agentOutputUri(config));
+  const checks = [
+    ns('create', '', 'serviceaccounts', "create the agent's ServiceAccount"),
+    ns('create', RBAC, 'roles', "create the agent's Role"),
+    ns('create', RBAC, 'rolebindings', "bind the agent's Role"),
+    ns('create', 'batch', 'jobs', 'create the agent Job'),
+    { ...ns('get', '', 'configmaps', 'read the snapshot'), namespace: output.namespace },
+    ns('list', '', 'configmaps', 'find leftover runs'),
+    cluster('create', 'clusterroles', "create the agent's node-reader ClusterRole"),
+    cluster('create', 'clusterrolebindings', "bind the agent's ClusterRole"),
+    ns('list', 'batch', 'jobs', 'follow the Job'),
+    ns('watch', 'batch', 'jobs', 'follow the Job'),
+    ns('list', '', 'pods', "follow the agent's pod"),
+    ns('watch', '', 'pods', "follow the agent's pod"),
+    ns('get', '', 'pods', "follow the agent's pod"),
+    ns('get', '', 'pods', "stream the agent's logs", 'log'),
+    ns('delete', 'batch', 'jobs', 'clean up the Job'),
+    ns('delete', '', 'serviceaccounts', 'clean up the ServiceAccount'),
+    ns('delete', RBAC, 'roles', 'clean up the Role'),
+    ns('delete', RBAC, 'rolebindings', 'clean up the RoleBinding'),
+    cluster('delete', 'clusterroles', 'clean up the ClusterRole'),
+    cluster('delete', 'clusterrolebindings', 'clean up the ClusterRoleBinding'),
   ];
+  if (ownsOutputConfigMap(config)) {
+    checks.push(ns('create', '', 'configmaps', 'create the staging ConfigMap'), ns('delete', '', 'configmaps', 'clean up the staging ConfigMap'));
+  } else if (output.namespace !== namespace) {
+    checks.push({
+      verb: 'patch',
+      group: '',
+      resource: 'configmaps',
+      namespace: output.namespace,
+      subject: `system:serviceaccount:${namespace}:${runNames(config).serviceAccount}`,
+      purpose: `let the agent write ${agentOutputUri(config)} (its Role covers namespace "${namespace}" only; use -n ${output.namespace} or another output)`,
+    });
+  }
+  return checks;
 }
 
 export function describeRequirement(r: PermissionRequirement): string {
   const resource = r.subresource ? `${r.resource}/${r.subresource}` : r.resource;
   const scope = r.namespace === '' ? '(cluster-scoped)' : `(namespace "${r.namespace}")`;
-  return `${r.verb} ${resource} ${scope}`;
+  return `${r.subject ? `agent ServiceAccount: ` : ''}${r.verb} ${resource} ${scope}`;
 }
 
 interface AccessReviewStatus {
   status?: { allowed?: boolean; denied?: boolean; reason?: string; evaluationError?: string };
+}
+
+function serviceAccountGroups(subject: string): string[] {
+  const namespace = subject.split(':')[2] ?? '';
+  return ['system:serviceaccounts', `system:serviceaccounts:${namespace}`, 'system:authenticated'];
 }
 
 async function review(client: KubeClient, r: PermissionRequirement, signal: AbortSignal): Promise<PermissionCheck> {
@@ -68,6 +109,20 @@ async function review(client: KubeClient, r: PermissionRequirement, signal: Abor
     ...(r.subresource ? { subresource: r.subresource } : {}),
     ...(r.namespace ? { namespace: r.namespace } : {}),
   };
+  if (r.subject) {
+    try {
+      const result = await client.request<AccessReviewStatus>(paths.subjectAccessReviews(), {
+        method: 'POST',
+        body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', spec: { resourceAttributes, user: r.subject, groups: serviceAccountGroups(r.subject) } },
+        signal,
+      });
+      return { ...r, allowed: result.status?.allowed === true, reason: result.status?.reason ?? '' };
+    } catch (err) {
+      // Without the right to ask, the answer is unknown: refuse rather than fail after the run.
+      if (isForbidden(err)) return { ...r, allowed: false, reason: 'cannot verify: you may not create subjectaccessreviews' };
+      throw err;
+    }
+  }
   const result = await client.request<AccessReviewStatus>(paths.selfSubjectAccessReviews(), {
     method: 'POST',
     body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes } },
@@ -78,14 +133,15 @@ async function review(client: KubeClient, r: PermissionRequirement, signal: Abor
 
 /**
  * Every check's outcome, in the order of {@link requiredPermissions}. Throws only when a review itself
- * fails: SERVICE_UNAVAILABLE for network errors, INTERNAL otherwise.
+ * fails: SERVICE_UNAVAILABLE for network errors, INTERNAL otherwise (the cause tells credential and TLS
+ * problems apart for the caller).
  */
-export async function checkPermissions(client: KubeClient, namespace: string, signal: AbortSignal): Promise<PermissionCheck[]> {
+export async function checkPermissions(client: KubeClient, config: PermissionConfig, signal: AbortSignal): Promise<PermissionCheck[]> {
   const abortRest = new AbortController();
   const combined = AbortSignal.any([signal, abortRest.signal]);
   try {
     return await Promise.all(
-      requiredPermissions(namespace).map((r) =>
+      requiredPermissions(config).map((r) =>
         review(client, r, combined).catch((err: unknown) => {
           if (signal.aborted) throw signal.reason;
           const code = isNetworkError(err) ? ErrorCode.ServiceUnavailable : ErrorCode.Internal;
@@ -102,6 +158,6 @@ export async function checkPermissions(client: KubeClient, namespace: string, si
 export function missingPermissionsError(checks: readonly PermissionCheck[]): StructuredError | undefined {
   const denied = checks.filter((c) => !c.allowed);
   if (denied.length === 0) return undefined;
-  const list = denied.map((c) => `  - ${describeRequirement(c)}`).join('\n');
+  const list = denied.map((c) => `  - ${describeRequirement(c)}: needed to ${c.purpose}`).join('\n');
   return newError(ErrorCode.Unauthorized, `missing required permissions:\n${list}`, { denied });
 }

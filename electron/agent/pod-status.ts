@@ -83,15 +83,25 @@ export function podBlocker(pod: Pod): StructuredError | undefined {
   if (waiting?.reason && CONFIG_FAILURES.has(waiting.reason)) {
     return newError(ErrorCode.Internal, `agent container cannot start (${waiting.reason}): ${waiting.message ?? ''}`, { pod: name, reason: waiting.reason });
   }
-  const scheduled = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
-  if (scheduled?.status === 'False' && scheduled.reason === 'Unschedulable') {
-    return newError(
-      ErrorCode.Internal,
-      `agent pod cannot be scheduled: ${scheduled.message ?? 'no node matches'}\n\nNo node matches the node selector, tolerations and resource requests. Check --node-selector and --toleration against your nodes' labels and taints, and that a GPU node has room for the agent.`,
-      { pod: name, reason: 'Unschedulable' },
-    );
-  }
   return undefined;
+}
+
+export function isUnschedulable(pod: Pod): boolean {
+  const scheduled = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
+  return scheduled?.status === 'False' && scheduled.reason === 'Unschedulable';
+}
+
+export function unschedulableMessage(pod: Pod): string {
+  return pod.status?.conditions?.find((c) => c.type === 'PodScheduled')?.message ?? 'no node matches';
+}
+
+/** The error for a pod no node in the cluster could ever host. */
+export function unschedulableError(pod: Pod): StructuredError {
+  return newError(
+    ErrorCode.Internal,
+    `agent pod cannot be scheduled: ${unschedulableMessage(pod)}\n\nNo node in the cluster matches the node selector and tolerations. Check --node-selector and --toleration against your nodes' labels and taints.`,
+    { pod: pod.metadata.name ?? '', reason: 'Unschedulable' },
+  );
 }
 
 /** The Job controller could not create the pod (admission: Pod Security, quota, webhooks). */

@@ -1,25 +1,34 @@
 /**
  * One complete snapshot run, as the reference's snapshotter does it: deploy, follow the agent's logs
- * while waiting for the Job, read the snapshot, and always clean up (with a fresh 30 s budget, even
- * when the run failed or was cancelled) unless asked to keep the resources.
+ * while waiting for the Job, read the snapshot, hand it over, and always clean up (with a fresh 30 s
+ * budget, even when the run failed or was cancelled) unless asked to keep the resources. A run ends
+ * in the phase done, failed or cancelled; whatever could not be removed is named in a warning.
  */
-import { describeError, isStructuredError } from '../../shared/errors.ts';
-import type { CleanupResult } from './cleanup.ts';
+import { agentOutputUri, ownsOutputConfigMap } from '../../shared/agent-config.ts';
+import { cancelledError, describeError, ErrorCode, isStructuredError, wrapError } from '../../shared/errors.ts';
 import { CLEANUP_TIMEOUT_MS } from './constants.ts';
 import type { Deployer } from './deployer.ts';
+import { describeObject, type DeletionResult } from './owned.ts';
 
 export interface SnapshotRunOptions {
   /** Job completion timeout; 0 means the reference's 5 minutes. */
   timeoutMs: number;
   cleanup: boolean;
   signal: AbortSignal;
+  /** Cuts cleanup short (a second Ctrl-C); the warning then lists what remains. */
+  cleanupSignal?: AbortSignal;
   /** How many of the agent's last log lines to attach to a failure (error.context.logTail). */
   failureLogLines?: number;
+  /**
+   * Takes the snapshot before cleanup (writes a file, stdout). If it fails, the run's staging
+   * ConfigMap is kept and the error says how to get the snapshot from it.
+   */
+  deliver?: (snapshot: string) => Promise<void>;
 }
 
 export interface SnapshotRunResult {
   snapshot: string;
-  cleanup?: CleanupResult;
+  cleanup?: DeletionResult;
 }
 
 /** How long to let the log stream drain after the Job completed before giving up on it. */
@@ -36,35 +45,54 @@ async function attachLogTail(deployer: Deployer, err: unknown, lines: number): P
   }
 }
 
-async function cleanupAfterRun(deployer: Deployer, enabled: boolean): Promise<CleanupResult | undefined> {
-  const warn = (message: string) => deployer.emit({ type: 'warning', message });
+/** The command that removes what a run left, for messages. */
+function cleanupHint(deployer: Deployer): string {
+  return `aicr-studio cleanup --context ${deployer.client.contextName} -n ${deployer.config.namespace} --run-id ${deployer.runId}`;
+}
+
+function warnRemaining(deployer: Deployer, why: string): void {
+  const remaining = deployer.remainingObjects.map(describeObject);
+  if (remaining.length === 0) return;
+  void deployer.emit({ type: 'warning', message: `${why}; still in the cluster: ${remaining.join(', ')}. Remove them with: ${cleanupHint(deployer)}` });
+}
+
+async function cleanupAfterRun(deployer: Deployer, options: SnapshotRunOptions, keepSnapshot: boolean): Promise<DeletionResult | undefined> {
   // A run refused by its pre-flight (permissions, unreachable, RuntimeClass) created nothing to remove.
   if (!deployer.hasChangedCluster) return undefined;
-  if (!enabled) {
-    warn(
-      `resources kept in the cluster (cleanup disabled): Job ${deployer.config.namespace}/${deployer.config.jobName}, ServiceAccount/Role/RoleBinding ${deployer.config.serviceAccountName}, and the cluster-wide ClusterRole and ClusterRoleBinding aicr-node-reader, which stay bound to the agent`,
-    );
+  if (!options.cleanup) {
+    await deployer.cleanup({ enabled: false }, options.signal);
+    warnRemaining(deployer, 'resources kept (cleanup disabled); the ClusterRoleBinding keeps cluster-wide read access bound to the agent ServiceAccount');
     return undefined;
   }
+  const budget = AbortSignal.timeout(CLEANUP_TIMEOUT_MS);
+  const signal = options.cleanupSignal ? AbortSignal.any([budget, options.cleanupSignal]) : budget;
   try {
-    return await deployer.cleanup({ enabled: true }, AbortSignal.timeout(CLEANUP_TIMEOUT_MS));
+    return await deployer.cleanup({ enabled: true, keepSnapshot }, signal);
   } catch (err) {
-    warn(`cleanup failed - resources may remain in cluster (namespace ${deployer.config.namespace}): ${describeError(err)}`);
+    const why = options.cleanupSignal?.aborted ? 'cleanup interrupted' : `cleanup failed (${describeError(err)})`;
+    warnRemaining(deployer, why);
     return undefined;
   }
 }
 
-export async function runSnapshot(deployer: Deployer, options: SnapshotRunOptions): Promise<SnapshotRunResult> {
+/** The snapshot could not be handed over: say where it still is (the run keeps its staging ConfigMap then). */
+function deliveryError(deployer: Deployer, err: unknown): Error {
+  const uri = agentOutputUri(deployer.config);
+  const [namespace, name] = uri.slice('cm://'.length).split('/');
+  const where = `the snapshot is still in ConfigMap ${namespace}/${name}: kubectl get configmap -n ${namespace} ${name} -o jsonpath='{.data.snapshot\\.yaml}'`;
+  const code = isStructuredError(err) ? err.code : ErrorCode.Internal;
+  const removal = ownsOutputConfigMap(deployer.config) ? `; remove it afterwards with: ${cleanupHint(deployer)}` : '';
+  return wrapError(code, `${isStructuredError(err) ? err.summary : 'writing the snapshot failed'}\n\n${where}${removal}`, isStructuredError(err) ? err.cause : err);
+}
+
+async function collect(deployer: Deployer, options: SnapshotRunOptions): Promise<string> {
   const { signal } = options;
   const logs = new AbortController();
-  let logTask: Promise<void> | undefined;
   let logError: unknown;
-  let cleanup: CleanupResult | undefined;
+  const logTask = deployer.streamLogs(AbortSignal.any([signal, logs.signal])).catch((err: unknown) => {
+    logError = err;
+  });
   try {
-    await deployer.deploy(signal);
-    logTask = deployer.streamLogs(AbortSignal.any([signal, logs.signal])).catch((err: unknown) => {
-      logError = err;
-    });
     try {
       await deployer.waitForCompletion(options.timeoutMs, signal);
     } catch (err) {
@@ -73,16 +101,40 @@ export async function runSnapshot(deployer: Deployer, options: SnapshotRunOption
     }
     await Promise.race([logTask, new Promise((resolve) => setTimeout(resolve, LOG_DRAIN_MS).unref())]);
     // When the run failed, its error explains more than a log-stream failure would.
-    if (logError !== undefined) deployer.emit({ type: 'warning', message: `agent logs unavailable: ${describeError(logError)}` });
-    const snapshot = await deployer.getSnapshot(signal);
-    cleanup = await cleanupAfterRun(deployer, options.cleanup);
-    deployer.emit({ type: 'phase', phase: 'done' });
-    return { snapshot, ...(cleanup ? { cleanup } : {}) };
-  } catch (err) {
-    await cleanupAfterRun(deployer, options.cleanup);
-    throw err;
+    if (logError !== undefined) void deployer.emit({ type: 'warning', message: `agent logs unavailable: ${describeError(logError)}` });
+    return await deployer.getSnapshot(signal);
   } finally {
     logs.abort();
     await logTask;
   }
+}
+
+export async function runSnapshot(deployer: Deployer, options: SnapshotRunOptions): Promise<SnapshotRunResult> {
+  const { signal } = options;
+  let snapshot: string;
+  try {
+    await deployer.deploy(signal);
+    snapshot = await collect(deployer, options);
+  } catch (err) {
+    await cleanupAfterRun(deployer, options, false);
+    if (signal.aborted) {
+      void deployer.emit({ type: 'phase', phase: 'cancelled' });
+      throw isStructuredError(signal.reason, ErrorCode.Cancelled) ? signal.reason : cancelledError();
+    }
+    void deployer.emit({ type: 'phase', phase: 'failed' });
+    throw err;
+  }
+  let delivery: unknown;
+  try {
+    await options.deliver?.(snapshot);
+  } catch (err) {
+    delivery = err;
+  }
+  const cleanup = await cleanupAfterRun(deployer, options, delivery !== undefined);
+  if (delivery !== undefined) {
+    void deployer.emit({ type: 'phase', phase: 'failed' });
+    throw deliveryError(deployer, delivery);
+  }
+  void deployer.emit({ type: 'phase', phase: 'done' });
+  return { snapshot, ...(cleanup ? { cleanup } : {}) };
 }

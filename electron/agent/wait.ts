@@ -4,17 +4,19 @@
  * events for pods the Job controller cannot create. Whatever settles first ends the wait.
  */
 import { formatDuration } from '../../shared/duration.ts';
-import { ErrorCode, newError, wrapError } from '../../shared/errors.ts';
+import { ErrorCode, newError, wrapError, type StructuredError } from '../../shared/errors.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { isForbidden } from '../kube/errors.ts';
 import { paths } from '../kube/paths.ts';
 import { watchUntil, type WatchOptions } from '../kube/watch.ts';
 import { LABEL_CONTROLLER_UID } from './constants.ts';
-import type { DeployerEventListener } from './events.ts';
+import type { DeployerEvent } from './events.ts';
 import type { Job } from './manifests/types.ts';
 import {
   agentContainerState,
   isPodReady,
+  isUnschedulable,
+  unschedulableMessage,
   isPodTerminal,
   jobEventBlocker,
   jobOutcome,
@@ -30,11 +32,46 @@ export interface RunningJob {
   namespace: string;
   name: string;
   uid: string;
-  onEvent: DeployerEventListener;
+  onEvent: (event: DeployerEvent) => unknown;
+  /**
+   * Decides what an Unschedulable pod means: an error when no node could ever host it (fail now),
+   * undefined when one could (busy, or a GPU pool scaling up from zero: warn and keep waiting).
+   */
+  judgeUnschedulable: (pod: Pod, signal: AbortSignal) => Promise<StructuredError | undefined>;
 }
 
 function watchOptions(job: RunningJob, what: string, signal: AbortSignal): WatchOptions {
-  return { signal, onReconnect: (reason) => job.onEvent({ type: 'reconnecting', what, reason: String((reason as Error)?.message ?? reason) }) };
+  return {
+    signal,
+    onReconnect: (reason) => job.onEvent({ type: 'reconnecting', what, reason: String((reason as Error)?.message ?? reason) }),
+    onBadEvent: (problem) => job.onEvent({ type: 'warning', message: `${what} watch: ${problem}` }),
+  };
+}
+
+/**
+ * Turns Unschedulable pod states into a verdict off the watch's synchronous path: each distinct
+ * scheduler message is judged once; a fatal verdict rejects `failure`.
+ */
+function unschedulableMonitor(job: RunningJob, signal: AbortSignal) {
+  const judged = new Set<string>();
+  let fail: (err: unknown) => void = () => {};
+  const failure = new Promise<never>((_resolve, reject) => {
+    fail = reject;
+  });
+  failure.catch(() => {}); // observed through Promise.race; never an unhandled rejection
+  return {
+    failure,
+    observe(pod: Pod): void {
+      if (!isUnschedulable(pod)) return;
+      const message = unschedulableMessage(pod);
+      if (judged.has(message)) return;
+      judged.add(message);
+      job.judgeUnschedulable(pod, signal).then((verdict) => {
+        if (verdict) fail(verdict);
+        else job.onEvent({ type: 'warning', message: `agent pod not scheduled yet, still waiting: ${message}` });
+      }, fail);
+    },
+  };
 }
 
 function reportPod(job: RunningJob, pod: Pod): void {
@@ -47,7 +84,8 @@ function podsTarget(job: RunningJob) {
 
 /** Watches the Job's pods, reporting changes and throwing on a stuck pod; never resolves on its own. */
 function watchPodsForBlockers(job: RunningJob, signal: AbortSignal, lastPod: { pod?: Pod }): Promise<never> {
-  return watchUntil<Pod, never>(
+  const unschedulable = unschedulableMonitor(job, signal);
+  const watch = watchUntil<Pod, never>(
     job.client,
     podsTarget(job),
     (_change, pods) => {
@@ -56,11 +94,13 @@ function watchPodsForBlockers(job: RunningJob, signal: AbortSignal, lastPod: { p
         reportPod(job, pod);
         const blocker = podBlocker(pod);
         if (blocker) throw blocker;
+        unschedulable.observe(pod);
       }
       return undefined;
     },
     watchOptions(job, 'agent pod', signal),
   );
+  return Promise.race([watch, unschedulable.failure]);
 }
 
 /** Watches the Job's events for FailedCreate; a user without events access just loses this early signal. */
@@ -133,7 +173,8 @@ export async function waitForCompletion(job: RunningJob, timeoutMs: number, sign
  */
 export async function waitForPodReady(job: RunningJob, timeoutMs: number, signal: AbortSignal): Promise<Pod> {
   return withDeadline(signal, timeoutMs, `timeout waiting for the agent pod to start after ${formatDuration(timeoutMs)}`, (scoped) => {
-    return watchUntil<Pod, Pod>(
+    const unschedulable = unschedulableMonitor(job, scoped);
+    const ready = watchUntil<Pod, Pod>(
       job.client,
       podsTarget(job),
       (_change, pods) => {
@@ -141,6 +182,7 @@ export async function waitForPodReady(job: RunningJob, timeoutMs: number, signal
           reportPod(job, pod);
           const blocker = podBlocker(pod);
           if (blocker) throw blocker;
+          unschedulable.observe(pod);
           if (isPodReady(pod) || (isPodTerminal(pod) && logsAvailable(pod))) return pod;
           if (pod.status?.phase === 'Failed') {
             throw wrapError(ErrorCode.Internal, 'pod failed', new Error(pod.status.message ?? pod.status.reason ?? 'unknown reason'), { pod: pod.metadata.name });
@@ -150,5 +192,6 @@ export async function waitForPodReady(job: RunningJob, timeoutMs: number, signal
       },
       watchOptions(job, 'agent pod', scoped),
     );
+    return Promise.race([ready, unschedulable.failure]);
   });
 }

@@ -1,62 +1,98 @@
 /**
- * The `aicr-studio` command line: `snapshot` and `manifests`. Errors print as the reference does
- * (`[cli] command failed: error=... exitCode=N`) and set its exit codes.
+ * The `aicr-studio` command line: `snapshot`, `manifests` and `cleanup`. Errors print as the reference
+ * does (`[cli] command failed: error=... exitCode=N`) and set its exit codes. SIGINT, SIGTERM and
+ * SIGHUP cancel a run and clean up, then exit 130, 143 or 129; a second signal stops the cleanup
+ * (the run then says what remains); a third exits at once.
  */
-import { describeError, exitCodeFor, isStructuredError } from '../../shared/errors.ts';
-import { formatHelp, parseFlags } from './flags.ts';
+import { cancelledError, describeError, exitCodeFor, isStructuredError } from '../../shared/errors.ts';
+import { cleanupCommand, CLEANUP_FLAGS } from './cleanup-command.ts';
+import { formatHelp, parseFlags, type FlagSpec } from './flags.ts';
 import { manifestsCommand } from './manifests-command.ts';
 import { snapshotCommand } from './snapshot-command.ts';
-import { SNAPSHOT_FLAGS, snapshotOptionsFrom } from './snapshot-options.ts';
+import { MANIFESTS_FLAGS, SNAPSHOT_FLAGS, snapshotOptionsFrom } from './snapshot-options.ts';
 import { processTerminal, type Terminal } from './terminal.ts';
 
-const COMMANDS = {
-  snapshot: 'Deploy the AICR agent to a GPU node, stream its logs, and write the snapshot it captures.',
-  manifests: 'Print the Namespace, RBAC and Job that snapshot would create, without touching a cluster.',
-} as const;
+const COMMANDS: Record<string, { summary: string; flags: FlagSpec[] }> = {
+  snapshot: {
+    summary:
+      'Deploy the AICR agent to a GPU node, stream its logs, and write the snapshot it captures. Every run gets a run ID; its objects are named <prefix>-<run-id> and removed afterwards.',
+    flags: SNAPSHOT_FLAGS,
+  },
+  manifests: { summary: 'Print the Namespace, RBAC, staging ConfigMap and Job that snapshot would create, without touching a cluster.', flags: MANIFESTS_FLAGS },
+  cleanup: { summary: 'List what earlier runs left in the cluster; delete it with --run-id ID or --all-finished.', flags: CLEANUP_FLAGS },
+};
+
+const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
+type HandledSignal = keyof typeof SIGNAL_EXIT_CODES;
 
 function topLevelHelp(): string {
-  const rows = Object.entries(COMMANDS).map(([name, text]) => `  ${name.padEnd(10)} ${text}`);
+  const rows = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
   return `Usage: aicr-studio <command> [flags]\n\nCommands:\n${rows.join('\n')}\n\nRun aicr-studio <command> --help for its flags.\n`;
+}
+
+/** Signal handling for one command: the controllers it aborts and the signal that ended it, if any. */
+function interruptions(term: Terminal) {
+  const run = new AbortController();
+  const cleanup = new AbortController();
+  let first: HandledSignal | undefined;
+  const onSignal = (signal: HandledSignal) => {
+    if (first === undefined) {
+      first = signal;
+      term.error(`received ${signal}: cancelling the run and cleaning up (send it again to stop cleaning up)`);
+      run.abort(cancelledError(`interrupted by ${signal}`));
+    } else if (!cleanup.signal.aborted) {
+      term.error(`received ${signal} again: stopping cleanup (send it once more to quit at once)`);
+      cleanup.abort(cancelledError(`cleanup interrupted by ${signal}`));
+    } else {
+      process.exit(SIGNAL_EXIT_CODES[first]);
+    }
+  };
+  const handlers = (Object.keys(SIGNAL_EXIT_CODES) as HandledSignal[]).map((signal) => [signal, () => onSignal(signal)] as const);
+  for (const [signal, handler] of handlers) process.on(signal, handler);
+  return {
+    run: run.signal,
+    cleanup: cleanup.signal,
+    get exitCode(): number | undefined {
+      return first === undefined ? undefined : SIGNAL_EXIT_CODES[first];
+    },
+    dispose: () => {
+      for (const [signal, handler] of handlers) process.off(signal, handler);
+    },
+  };
 }
 
 /** Runs the CLI and returns the process exit code. */
 export async function main(argv: readonly string[], term: Terminal = processTerminal()): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-    term.stdout(topLevelHelp());
+    await term.stdout(topLevelHelp()).catch(() => {});
     return command === undefined ? 2 : 0;
   }
-  if (!(command in COMMANDS)) {
+  const spec = COMMANDS[command];
+  if (!spec) {
     term.error(`unknown command "${command}"; available: ${Object.keys(COMMANDS).join(', ')}`);
     return 2;
   }
-  const name = command as keyof typeof COMMANDS;
-  const interrupt = new AbortController();
-  const onSignal = () => {
-    term.error('interrupted: cancelling the run and cleaning up (press Ctrl-C again to quit at once)');
-    interrupt.abort(new Error('interrupted'));
-    process.once('SIGINT', () => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
+  const interrupt = interruptions(term);
   try {
-    const flags = parseFlags(rest, SNAPSHOT_FLAGS);
+    const flags = parseFlags(rest, spec.flags);
     if (flags.help) {
-      term.stdout(formatHelp(`Usage: aicr-studio ${name} [flags]`, COMMANDS[name], SNAPSHOT_FLAGS));
+      await term.stdout(formatHelp(`Usage: aicr-studio ${command} [flags]`, spec.summary, spec.flags));
       return 0;
     }
-    const options = snapshotOptionsFrom(flags);
-    if (name === 'manifests') manifestsCommand(options, term);
-    else await snapshotCommand(options, term, interrupt.signal);
+    if (command === 'cleanup') await cleanupCommand(flags, term, interrupt.run);
+    else if (command === 'manifests') await manifestsCommand(snapshotOptionsFrom(flags), term);
+    else await snapshotCommand(snapshotOptionsFrom(flags), term, { signal: interrupt.run, cleanupSignal: interrupt.cleanup });
     return 0;
   } catch (err) {
-    if (interrupt.signal.aborted) {
-      term.error('command cancelled');
-      return 130;
+    if (interrupt.exitCode !== undefined) {
+      term.error('command cancelled', { exitCode: interrupt.exitCode });
+      return interrupt.exitCode;
     }
     const exitCode = exitCodeFor(err);
     term.error('command failed', { error: isStructuredError(err) ? err.message : describeError(err), exitCode });
     return exitCode;
   } finally {
-    process.removeListener('SIGINT', onSignal);
+    interrupt.dispose();
   }
 }

@@ -10,6 +10,6 @@ export function renderManifests(options: Pick<SnapshotOptions, 'config' | 'forma
   return objects.map((o) => `---\n${stringify(o, { lineWidth: 0 })}`).join('');
 }
 
-export function manifestsCommand(options: SnapshotOptions, term: Terminal): void {
-  term.stdout(renderManifests(options));
+export function manifestsCommand(options: SnapshotOptions, term: Terminal): Promise<void> {
+  return term.stdout(renderManifests(options));
 }

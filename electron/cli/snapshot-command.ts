@@ -1,27 +1,32 @@
 /** `aicr-studio snapshot`: deploy the agent, stream its logs to stderr, write the snapshot to the output. */
-import { rename, writeFile } from 'node:fs/promises';
 import { formatDuration } from '../../shared/duration.ts';
 import { isStructuredError } from '../../shared/errors.ts';
 import { formatSnapshot } from '../../shared/snapshot.ts';
 import { Deployer } from '../agent/deployer.ts';
-import type { DeployerEvent } from '../agent/events.ts';
+import type { RunEvent } from '../agent/events.ts';
 import { runSnapshot } from '../agent/run.ts';
+import { checkFileTarget, writeSnapshotFile, type FileTarget } from './output-file.ts';
 import type { SnapshotOptions } from './snapshot-options.ts';
 import type { Terminal } from './terminal.ts';
 
-/** Prints progress: agent log lines verbatim, warnings, reconnects, and pod updates when phase, reason or node change. */
-function eventReporter(term: Terminal): (event: DeployerEvent) => void {
+/** Prints progress: agent log lines (with backpressure), warnings, reconnects, and pod changes of phase, reason or node. */
+function eventReporter(term: Terminal, options: SnapshotOptions): (event: RunEvent) => void | Promise<void> {
   let lastPod = '';
   return (event) => {
     switch (event.type) {
       case 'log':
-        term.raw(`${event.line}\n`);
-        break;
+        return term.logLines(event.lines);
       case 'warning':
         term.error(event.message);
         break;
       case 'reconnecting':
         term.info(`reconnecting ${event.what}`, { reason: event.reason });
+        break;
+      case 'phase':
+        if (event.phase === 'waiting-for-pod') {
+          term.info('agent deployed successfully');
+          term.info('waiting for Job completion', { job: `${options.config.jobName}-${event.runId}`, timeout: formatDuration(options.timeoutMs) });
+        }
         break;
       case 'pod': {
         const key = `${event.pod.phase}/${event.pod.reason ?? ''}/${event.pod.node ?? ''}`;
@@ -36,39 +41,50 @@ function eventReporter(term: Terminal): (event: DeployerEvent) => void {
   };
 }
 
-/** Written next to the target and renamed, so a failed run never leaves a truncated file. */
-async function writeFileAtomically(path: string, content: string): Promise<void> {
-  const temp = `${path}.partial-${process.pid}`;
-  await writeFile(temp, content);
-  await rename(temp, path);
+/** Where the snapshot goes, as a function run before cleanup (a failure keeps the snapshot in the cluster). */
+function deliverer(options: SnapshotOptions, term: Terminal, file: FileTarget | undefined): ((snapshot: string) => Promise<void>) | undefined {
+  if (options.output.kind === 'configmap') return undefined;
+  return async (snapshot) => {
+    const text = formatSnapshot(snapshot, options.format);
+    if (file) {
+      await writeSnapshotFile(file, text);
+      term.info('snapshot saved to file', { path: file.path });
+    } else await term.stdout(text.endsWith('\n') ? text : `${text}\n`);
+  };
 }
 
-export async function snapshotCommand(options: SnapshotOptions, term: Terminal, signal: AbortSignal): Promise<void> {
-  const report = eventReporter(term);
+export interface RunControl {
+  /** Cancels the run (first Ctrl-C, SIGTERM, SIGHUP). */
+  signal: AbortSignal;
+  /** Stops cleanup early (a second signal). */
+  cleanupSignal: AbortSignal;
+}
+
+export async function snapshotCommand(options: SnapshotOptions, term: Terminal, control: RunControl): Promise<void> {
+  // A bad -o is found before anything is deployed.
+  const file = options.output.kind === 'file' ? await checkFileTarget(options.output.path) : undefined;
   let streamedLines = 0;
-  const onEvent = (event: DeployerEvent) => {
-    if (event.type === 'log') streamedLines++;
-    if (event.type === 'phase' && event.phase === 'waiting-for-pod') {
-      term.info('agent deployed successfully');
-      term.info('waiting for Job completion', { job: options.config.jobName, timeout: formatDuration(options.timeoutMs) });
-    }
-    report(event);
+  const report = eventReporter(term, options);
+  const onEvent = (event: RunEvent) => {
+    if (event.type === 'log') streamedLines += event.lines.length;
+    return report(event);
   };
   const deployer = Deployer.forContext(options.selection, options.config, { onEvent });
-  term.info('deploying agent', { namespace: options.config.namespace, context: deployer.client.contextName });
+  term.info('deploying agent', { namespace: options.config.namespace, context: deployer.client.contextName, run: deployer.runId });
   try {
-    const result = await runSnapshot(deployer, { timeoutMs: options.timeoutMs, cleanup: options.cleanup, signal });
+    await runSnapshot(deployer, {
+      timeoutMs: options.timeoutMs,
+      cleanup: options.cleanup,
+      signal: control.signal,
+      cleanupSignal: control.cleanupSignal,
+      deliver: deliverer(options, term, file),
+    });
     term.info('job completed successfully');
-    const text = formatSnapshot(result.snapshot, options.format);
-    if (options.output.kind === 'stdout') term.stdout(text.endsWith('\n') ? text : `${text}\n`);
-    else if (options.output.kind === 'file') {
-      await writeFileAtomically(options.output.path, text);
-      term.info('snapshot saved to file', { path: options.output.path });
-    } else term.info('snapshot saved to ConfigMap', { uri: options.output.uri });
+    if (options.output.kind === 'configmap') term.info('snapshot saved to ConfigMap', { uri: options.output.uri });
   } catch (err) {
     const tail = isStructuredError(err) ? err.context.logTail : undefined;
     // The logs were on screen already unless the stream never started (e.g. the pod finished first).
-    if (typeof tail === 'string' && tail !== '' && streamedLines === 0) term.raw(`--- agent logs ---\n${tail}--- end logs ---\n`);
+    if (typeof tail === 'string' && tail !== '' && streamedLines === 0) await term.logLines(['--- agent logs ---', ...tail.replace(/\n$/, '').split('\n'), '--- end logs ---']);
     throw err;
   }
 }

@@ -1,11 +1,10 @@
 /**
  * The `snapshot` / `manifests` flag set (the reference CLI's flags, defaults and environment variables)
  * and its translation into an AgentConfig, validated in the reference's order with errors that name
- * the flag and the fix.
+ * the flag and the fix. `--job-name` and `--service-account-name` are prefixes: every run appends its
+ * run ID.
  */
-import { existsSync, statSync } from 'node:fs';
-import path from 'node:path';
-import { defaultAgentConfig, defaultOutputUri, DEFAULT_AGENT_IMAGE, type AgentConfig } from '../../shared/agent-config.ts';
+import { defaultAgentConfig, DEFAULT_AGENT_IMAGE, validateAgentConfig, type AgentConfig } from '../../shared/agent-config.ts';
 import { isConfigMapUri, parseConfigMapUri } from '../../shared/configmap-uri.ts';
 import { parseDuration } from '../../shared/duration.ts';
 import { ErrorCode, newError, wrapError } from '../../shared/errors.ts';
@@ -14,19 +13,24 @@ import { dns1123LabelErrors, dns1123SubdomainErrors } from '../../shared/k8s-nam
 import { parseNodeSelectors } from '../../shared/node-selector.ts';
 import { parseOsKind } from '../../shared/os-kind.ts';
 import { parseResourceList } from '../../shared/quantity.ts';
+import { newRunId } from '../../shared/run-names.ts';
 import { parseTolerations } from '../../shared/tolerations.ts';
 import type { ContextSelection } from '../kube/context.ts';
 import type { FlagSpec, ParsedFlags } from './flags.ts';
 
-export const SNAPSHOT_FLAGS: FlagSpec[] = [
+export const CONTEXT_FLAGS: FlagSpec[] = [
   { name: 'kubeconfig', alias: 'k', kind: 'string', usage: 'path to the kubeconfig file', defaultText: '$KUBECONFIG, then ~/.kube/config' },
   { name: 'context', kind: 'string', usage: 'kubeconfig context to use', defaultText: 'current-context' },
+];
+
+export const SNAPSHOT_FLAGS: FlagSpec[] = [
+  ...CONTEXT_FLAGS,
   { name: 'namespace', alias: 'n', kind: 'string', env: 'AICR_NAMESPACE', usage: 'namespace for the agent Job and its RBAC', defaultText: 'default' },
   { name: 'image', kind: 'string', env: 'AICR_IMAGE', usage: 'agent container image', defaultText: DEFAULT_AGENT_IMAGE },
   { name: 'image-pull-secret', kind: 'list', usage: 'image pull secret name (repeatable)' },
-  { name: 'job-name', kind: 'string', usage: 'name of the agent Job', defaultText: 'aicr' },
-  { name: 'service-account-name', kind: 'string', usage: 'ServiceAccount (and Role, RoleBinding) name', defaultText: 'aicr' },
-  { name: 'node-selector', kind: 'list', usage: 'node selector key=value (repeatable)' },
+  { name: 'job-name', kind: 'string', usage: 'prefix of the agent Job name; the run ID is appended (<prefix>-<run-id>)', defaultText: 'aicr' },
+  { name: 'service-account-name', kind: 'string', usage: 'prefix of the ServiceAccount, Role and RoleBinding names; the run ID is appended', defaultText: 'aicr' },
+  { name: 'node-selector', kind: 'list', usage: 'node selector key=value (repeatable); without one, GPU nodes (nvidia.com/gpu.present=true) are targeted when the cluster has any', defaultText: 'auto' },
   { name: 'toleration', kind: 'list', usage: 'toleration key=value:effect, key:effect or * (repeatable)', defaultText: 'tolerate all taints' },
   { name: 'timeout', kind: 'string', usage: 'how long to wait for the Job to complete', defaultText: '5m' },
   { name: 'no-cleanup', kind: 'bool', usage: 'keep the Job and RBAC after the run (leaves cluster-admin binding active)' },
@@ -38,8 +42,13 @@ export const SNAPSHOT_FLAGS: FlagSpec[] = [
   { name: 'limits', kind: 'string', env: 'AICR_LIMITS', usage: 'container limit overrides, e.g. memory=2Gi; an explicit nvidia.com/gpu=N wins over --require-gpu' },
   { name: 'max-nodes-per-entry', kind: 'string', usage: 'max node names per topology entry (0 = unlimited)', defaultText: '0' },
   { name: 'debug', kind: 'bool', env: 'AICR_DEBUG', usage: 'run the agent with debug JSON logging' },
-  { name: 'output', alias: 'o', kind: 'string', usage: 'where the snapshot goes: a file, - for stdout, or cm://namespace/name', defaultText: 'stdout' },
+  { name: 'output', alias: 'o', kind: 'string', usage: 'where the snapshot goes: a file, - for stdout, or cm://namespace/name (kept in the cluster)', defaultText: 'stdout' },
   { name: 'format', alias: 't', kind: 'string', usage: 'output format: yaml or json', defaultText: 'yaml' },
+];
+
+export const MANIFESTS_FLAGS: FlagSpec[] = [
+  ...SNAPSHOT_FLAGS,
+  { name: 'run-id', kind: 'string', usage: 'run ID to name the objects with (8 characters, e.g. k3x9q2ab), for reproducible output', defaultText: 'a fresh one' },
 ];
 
 export type OutputTarget = { kind: 'stdout' } | { kind: 'file'; path: string } | { kind: 'configmap'; uri: string };
@@ -52,6 +61,25 @@ export interface SnapshotOptions {
   timeoutMs: number;
   cleanup: boolean;
 }
+
+/** The flag each AgentConfig field comes from, so config validation can name it. */
+const FLAG_OF_FIELD: Record<string, string> = {
+  runId: 'run-id',
+  namespace: 'namespace',
+  jobName: 'job-name',
+  serviceAccountName: 'service-account-name',
+  image: 'image',
+  imagePullSecrets: 'image-pull-secret',
+  nodeSelector: 'node-selector',
+  tolerations: 'toleration',
+  output: 'output',
+  requests: 'requests',
+  limits: 'limits',
+  maxNodesPerEntry: 'max-nodes-per-entry',
+  runtimeClassName: 'runtime-class',
+  requireGPU: 'require-gpu',
+  os: 'os',
+};
 
 const invalidFlag = (flag: string, value: string, problems: string[]) =>
   newError(ErrorCode.InvalidRequest, `invalid --${flag} "${value}": ${problems.join('; ')}`);
@@ -75,13 +103,6 @@ function parseOutput(value: string | undefined): OutputTarget {
     if (problems.length > 0) throw invalidFlag('output', value, problems);
     return { kind: 'configmap', uri: value };
   }
-  const dir = path.dirname(path.resolve(value));
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw newError(ErrorCode.InvalidRequest, `invalid --output "${value}": directory ${dir} does not exist; create it or choose another path`);
-  }
-  if (existsSync(value) && statSync(value).isDirectory()) {
-    throw newError(ErrorCode.InvalidRequest, `invalid --output "${value}": is a directory; give a file name such as snapshot.yaml`);
-  }
   return { kind: 'file', path: value };
 }
 
@@ -103,8 +124,12 @@ function parseTimeout(value: string | undefined): number {
 
 function parseMaxNodes(value: string | undefined): number {
   if (value === undefined) return 0;
-  if (!/^\d+$/.test(value.trim())) throw newError(ErrorCode.InvalidRequest, `invalid --max-nodes-per-entry "${value}": must be a whole number, 0 for unlimited`);
-  return Number(value.trim());
+  const text = value.trim();
+  const number = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(number)) {
+    throw newError(ErrorCode.InvalidRequest, `invalid --max-nodes-per-entry "${value}": must be a whole number from 0 (unlimited) to ${Number.MAX_SAFE_INTEGER}`);
+  }
+  return number;
 }
 
 function withFlag<T>(flag: string, parse: () => T): T {
@@ -113,6 +138,24 @@ function withFlag<T>(flag: string, parse: () => T): T {
   } catch (err) {
     throw wrapError(ErrorCode.InvalidRequest, `invalid --${flag}`, err);
   }
+}
+
+/** Config-level problems (prefix lengths, requests above limits...) reported with the flags that set them. */
+function assertValidForFlags(config: AgentConfig): void {
+  const errors = validateAgentConfig(config);
+  if (errors.length === 0) return;
+  const lines = errors.map((e) => {
+    const [field, ...rest] = e.field.split('.');
+    const flag = FLAG_OF_FIELD[field ?? ''] ?? field;
+    return `  - --${flag}${rest.length > 0 ? ` (${rest.join('.')})` : ''}: ${e.message}`;
+  });
+  throw newError(ErrorCode.InvalidRequest, `invalid flags:\n${lines.join('\n')}`, { fields: errors });
+}
+
+export function contextSelectionFrom(flags: ParsedFlags): ContextSelection {
+  const kubeconfig = flags.strings.get('kubeconfig');
+  const context = flags.strings.get('context');
+  return { ...(kubeconfig ? { kubeconfigPath: kubeconfig } : {}), ...(context ? { context } : {}) };
 }
 
 /** Turns parsed flags into a validated run description; throws INVALID_REQUEST naming the flag. */
@@ -139,14 +182,15 @@ export function snapshotOptionsFrom(flags: ParsedFlags): SnapshotOptions {
   const namespace = checkName('namespace', str('namespace') ?? 'default', dns1123LabelErrors);
   const image = checkName('image', str('image') ?? DEFAULT_AGENT_IMAGE, imageReferenceErrors);
   const config = defaultAgentConfig({
+    runId: str('run-id') ?? newRunId(),
     namespace,
-    serviceAccountName: checkName('service-account-name', str('service-account-name') ?? 'aicr', dns1123SubdomainErrors),
-    jobName: checkName('job-name', str('job-name') ?? 'aicr', dns1123LabelErrors),
+    serviceAccountName: str('service-account-name') ?? 'aicr',
+    jobName: str('job-name') ?? 'aicr',
     image,
     imagePullSecrets: list('image-pull-secret').map((s) => checkName('image-pull-secret', s, dns1123SubdomainErrors)),
     nodeSelector,
     tolerations,
-    output: output.kind === 'configmap' ? output.uri : defaultOutputUri(namespace),
+    output: output.kind === 'configmap' ? output.uri : '',
     debug: flags.bools.get('debug') ?? false,
     privileged: flags.bools.get('privileged') ?? true,
     requireGPU,
@@ -156,10 +200,9 @@ export function snapshotOptionsFrom(flags: ParsedFlags): SnapshotOptions {
     ...(requests ? { requests } : {}),
     ...(limits ? { limits } : {}),
   });
-  const kubeconfig = str('kubeconfig');
-  const context = str('context');
+  assertValidForFlags(config);
   return {
-    selection: { ...(kubeconfig ? { kubeconfigPath: kubeconfig } : {}), ...(context ? { context } : {}) },
+    selection: contextSelectionFrom(flags),
     config,
     output,
     format,

@@ -1,13 +1,18 @@
 /**
- * A small REST client for one kubeconfig context. client-node supplies the kubeconfig model and the
- * credentials (certificates, tokens, exec plugins, proxies); requests are made here so every call can be
- * cancelled with an AbortSignal, reuses one keep-alive connection pool, streams (watch, pods/log)
- * report drops, and errors carry the API server's Status.
+ * A small REST client for one kubeconfig context. Every call can be cancelled with an AbortSignal and
+ * is bounded in time at each step (connect, proxy CONNECT, TLS handshake, response headers, body);
+ * connections are pooled with keep-alive; bodies are capped; errors carry the API server's Status and
+ * say what really failed (network, TLS trust, credentials). Messages never show a URL's user:password.
  */
 import http from 'node:http';
 import https from 'node:https';
-import type { KubeConfig } from '@kubernetes/client-node';
-import { KubeApiError, KubeCredentialError, KubeNetworkError } from './errors.ts';
+import { HttpProxyAgent, HttpsProxyAgent } from 'hpagent';
+import { SocksProxyAgent } from 'socks-proxy-agent';
+import { ErrorCode, newError } from '../../shared/errors.ts';
+import { redactUrl, stripControlSequences } from '../../shared/terminal-text.ts';
+import { ContextAuth, type TlsSettings } from './auth.ts';
+import { isTlsTrustCode, isUnauthenticated, KubeApiError, KubeNetworkError, KubeTlsError } from './errors.ts';
+import type { ResolvedContext } from './kubeconfig.ts';
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
@@ -25,6 +30,12 @@ export interface RequestOptions {
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 /** An endpoint that swallows packets (VPN down, firewall) should fail fast, as an unreachable one. */
 const CONNECT_TIMEOUT_MS = 10_000;
+/** Connect, proxy CONNECT, TLS handshake and response headers together; streams included. */
+const RESPONSE_HEADERS_TIMEOUT_MS = 30_000;
+/** An error answer is a Status object of a few hundred bytes; anything bigger is cut, not buffered. */
+export const MAX_ERROR_BODY_BYTES = 64 * 1024;
+/** Far above any list this app reads (5,000 nodes are ~30 MB), far below what would exhaust memory. */
+export const MAX_BODY_BYTES = 256 * 1024 * 1024;
 
 function buildQuery(query: Query | undefined): string {
   const params = new URLSearchParams();
@@ -33,31 +44,64 @@ function buildQuery(query: Query | undefined): string {
   return text === '' ? '' : `?${text}`;
 }
 
+type AgentKind = http.Agent;
+
 export class KubeClient {
   readonly contextName: string;
+  /** The server URL without any user:password, safe to show. */
   readonly server: string;
-  private readonly kc: KubeConfig;
-  private keepAliveAgent: https.Agent | undefined;
-  private keepAliveTls = '';
+  private readonly baseUrl: URL;
+  private readonly proxyUrl: string | undefined;
+  private readonly auth: ContextAuth;
+  private tls: TlsSettings | undefined;
+  private agent: AgentKind | undefined;
+  private agentIdentity = '';
 
-  constructor(kc: KubeConfig, contextName: string) {
-    const cluster = kc.getCurrentCluster();
-    if (!cluster) throw new Error(`context ${contextName} has no cluster`);
-    this.kc = kc;
-    this.contextName = contextName;
-    this.server = cluster.server.replace(/\/+$/, '');
+  constructor(context: ResolvedContext) {
+    this.contextName = context.name;
+    this.server = redactUrl(context.cluster.server).replace(/\/+$/, '');
+    let url: URL;
+    try {
+      url = new URL(context.cluster.server);
+    } catch {
+      throw newError(ErrorCode.InvalidRequest, `cluster "${context.cluster.name}" has an invalid server URL "${this.server}"; fix it in the kubeconfig`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+      throw newError(ErrorCode.InvalidRequest, `cluster "${context.cluster.name}" server must be an http:// or https:// URL, not ${url.protocol}`);
+    }
+    url.username = '';
+    url.password = '';
+    this.baseUrl = url;
+    this.proxyUrl = context.cluster.proxyUrl;
+    this.auth = new ContextAuth(context);
   }
 
-  /** JSON request; resolves with the decoded body, rejects with KubeApiError / KubeNetworkError / AbortError. */
+  /** JSON request; resolves with the decoded body, rejects with KubeApiError / KubeNetworkError / KubeTlsError / the abort reason. */
   async request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+    try {
+      return await this.requestOnce<T>(path, options);
+    } catch (err) {
+      // A plugin credential can expire early (revoked, clock skew): run the plugin once more, as client-go does.
+      if (!isUnauthenticated(err) || !this.auth.usesExecPlugin) throw err;
+      this.auth.invalidate();
+      return this.requestOnce<T>(path, options);
+    }
+  }
+
+  private async requestOnce<T>(path: string, options: RequestOptions): Promise<T> {
     const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
     try {
       const response = await this.send(path, { ...options, signal });
-      const text = await readBody(response, signal);
-      if (response.statusCode === undefined || response.statusCode >= 400) throw apiErrorFrom(response.statusCode ?? 0, text);
-      return (text === '' ? undefined : JSON.parse(text)) as T;
+      const failed = response.statusCode === undefined || response.statusCode >= 400;
+      const text = await readBody(response, failed ? MAX_ERROR_BODY_BYTES : MAX_BODY_BYTES, signal);
+      if (failed) throw apiErrorFrom(response.statusCode ?? 0, text);
+      try {
+        return (text === '' ? undefined : JSON.parse(text)) as T;
+      } catch {
+        throw new KubeApiError(response.statusCode ?? 0, '', `${options.method ?? 'GET'} ${this.server}${path}: the server answered with something that is not JSON`);
+      }
     } catch (err) {
       // Our own deadline means the server did not answer: a network failure, not the caller's cancellation.
       if (timeout.aborted && !options.signal?.aborted) {
@@ -71,55 +115,51 @@ export class KubeClient {
   async stream(path: string, options: Pick<RequestOptions, 'query' | 'signal'>): Promise<http.IncomingMessage> {
     const response = await this.send(path, { ...options, method: 'GET' });
     if (response.statusCode === undefined || response.statusCode >= 400) {
-      const text = await readBody(response, options.signal);
+      const text = await readBody(response, MAX_ERROR_BODY_BYTES, options.signal);
       throw apiErrorFrom(response.statusCode ?? 0, text);
     }
     return response;
   }
 
-  private async requestOptions(): Promise<https.RequestOptions> {
-    const options: https.RequestOptions = { headers: {} };
-    try {
-      await this.kc.applyToHTTPSOptions(options);
-    } catch (err) {
-      throw new KubeCredentialError(`cannot get credentials for context "${this.contextName}": ${(err as Error).message}`, err);
-    }
-    if (!this.kc.getCurrentCluster()?.proxyUrl) options.agent = this.agentFor(options);
-    return options;
-  }
-
   /** One keep-alive pool per TLS identity; rebuilt if an exec plugin hands out a new client certificate. */
-  private agentFor(options: https.RequestOptions): https.Agent {
-    const tls = {
-      ca: options.ca,
-      cert: options.cert,
-      key: options.key,
-      servername: options.servername,
-      rejectUnauthorized: options.rejectUnauthorized,
-    };
-    const identity = JSON.stringify([String(tls.cert ?? ''), String(tls.key ?? ''), tls.servername, tls.rejectUnauthorized]);
-    if (!this.keepAliveAgent || identity !== this.keepAliveTls) {
-      this.keepAliveAgent?.destroy();
-      this.keepAliveAgent = new https.Agent({ ...tls, keepAlive: true });
-      this.keepAliveTls = identity;
-    }
-    return this.keepAliveAgent;
+  private agentFor(cert: Buffer | undefined, key: Buffer | undefined): AgentKind {
+    this.tls ??= this.auth.tls();
+    const identity = `${cert?.toString('base64') ?? ''}|${key?.toString('base64') ?? ''}`;
+    if (this.agent && identity === this.agentIdentity) return this.agent;
+    this.agent?.destroy();
+    const tls = { ...this.tls, ...(cert ? { cert } : {}), ...(key ? { key } : {}) };
+    const https_ = this.baseUrl.protocol === 'https:';
+    const common = { keepAlive: true };
+    if (this.proxyUrl?.startsWith('socks')) this.agent = new SocksProxyAgent(this.proxyUrl, { ...tls, ...common, timeout: CONNECT_TIMEOUT_MS });
+    else if (this.proxyUrl) this.agent = https_ ? new HttpsProxyAgent({ ...tls, ...common, proxy: this.proxyUrl }) : new HttpProxyAgent({ ...common, proxy: this.proxyUrl });
+    else this.agent = https_ ? new https.Agent({ ...tls, ...common }) : new http.Agent(common);
+    this.agentIdentity = identity;
+    return this.agent;
   }
 
   private async send(path: string, options: RequestOptions): Promise<http.IncomingMessage> {
     options.signal?.throwIfAborted();
-    const base = await this.requestOptions();
-    const url = new URL(`${this.server}${path}${buildQuery(options.query)}`);
+    const credentials = await this.auth.credentials(options.signal);
+    const url = new URL(`${this.baseUrl.pathname.replace(/\/+$/, '')}${path}${buildQuery(options.query)}`, this.baseUrl);
     const method = options.method ?? 'GET';
     const payload = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
-    const headers: http.OutgoingHttpHeaders = { ...(base.headers as http.OutgoingHttpHeaders), Accept: 'application/json' };
+    const headers: http.OutgoingHttpHeaders = { ...credentials.headers, Accept: 'application/json', 'User-Agent': 'aicr-studio' };
     if (payload !== undefined) {
       headers['Content-Type'] = options.contentType ?? 'application/json';
       headers['Content-Length'] = Buffer.byteLength(payload);
     }
     const transport = url.protocol === 'http:' ? http : https;
+    const where = `${method} ${this.server}${url.pathname}`;
     return new Promise((resolve, reject) => {
-      const req = transport.request(url, { ...base, method, headers, signal: options.signal }, resolve);
+      const req = transport.request(
+        url,
+        { method, headers, agent: this.agentFor(credentials.cert, credentials.key), signal: options.signal, timeout: RESPONSE_HEADERS_TIMEOUT_MS },
+        (response) => {
+          req.setTimeout(0); // from here on, body reads are bounded by the caller (request timeout, watch watchdog)
+          resolve(response);
+        },
+      );
+      req.on('timeout', () => req.destroy(Object.assign(new Error(`i/o timeout (no response within ${RESPONSE_HEADERS_TIMEOUT_MS / 1000}s)`), { code: 'ETIMEDOUT' })));
       req.on('socket', (socket) => {
         if (!socket.connecting) return; // a kept-alive connection
         const timer = setTimeout(() => req.destroy(Object.assign(new Error(`dial tcp ${url.host}: i/o timeout`), { code: 'ETIMEDOUT' })), CONNECT_TIMEOUT_MS);
@@ -128,30 +168,46 @@ export class KubeClient {
       });
       req.on('error', (err: NodeJS.ErrnoException) => {
         if (options.signal?.aborted) reject(options.signal.reason);
-        else reject(new KubeNetworkError(`${method} ${url.origin}${url.pathname}: ${err.message}`, err.code, err));
+        else if (isTlsTrustCode(err.code)) reject(new KubeTlsError(`${where}: TLS: ${err.message}`, err.code, err));
+        else reject(new KubeNetworkError(`${where}: ${err.message}`, err.code, err));
       });
       req.end(payload);
     });
   }
 }
 
-async function readBody(response: http.IncomingMessage, signal?: AbortSignal): Promise<string> {
+/** The body as text, at most `limit` bytes (decoded as a whole, so multi-byte characters survive chunking). */
+async function readBody(response: http.IncomingMessage, limit: number, signal?: AbortSignal): Promise<string> {
   const chunks: Buffer[] = [];
+  let size = 0;
   try {
-    for await (const chunk of response) chunks.push(chunk as Buffer);
+    for await (const chunk of response) {
+      const buffer = chunk as Buffer;
+      if (size + buffer.length > limit) {
+        chunks.push(buffer.subarray(0, limit - size));
+        response.destroy();
+        if (limit === MAX_BODY_BYTES) throw new KubeNetworkError(`response larger than ${limit} bytes; refusing to buffer it`, 'E2BIG', undefined);
+        break;
+      }
+      chunks.push(buffer);
+      size += buffer.length;
+    }
   } catch (err) {
     if (signal?.aborted) throw signal.reason;
+    if (err instanceof KubeNetworkError) throw err;
     throw new KubeNetworkError(`reading response: ${(err as Error).message}`, (err as NodeJS.ErrnoException).code, err);
   }
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function apiErrorFrom(status: number, body: string): KubeApiError {
+/** The API server's Status as an error; a non-Status body is shown trimmed and without control sequences. */
+export function apiErrorFrom(status: number, body: string): KubeApiError {
   try {
     const parsed = JSON.parse(body) as { kind?: string; reason?: string; message?: string; details?: unknown };
-    if (parsed.kind === 'Status') return new KubeApiError(status, parsed.reason ?? '', parsed.message ?? body, parsed.details);
+    if (parsed.kind === 'Status') return new KubeApiError(status, parsed.reason ?? '', stripControlSequences(parsed.message ?? `HTTP ${status}`), parsed.details);
   } catch {
-    // Not a Status object: fall through and report the raw body.
+    // Not a Status object (a proxy's HTML page, a cut body): report the start of the raw text.
   }
-  return new KubeApiError(status, '', body.trim() || `HTTP ${status}`);
+  const text = stripControlSequences(body).trim().slice(0, 500);
+  return new KubeApiError(status, status === 401 ? 'Unauthorized' : '', text || `HTTP ${status}`);
 }

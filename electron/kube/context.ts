@@ -1,5 +1,5 @@
 import { KubeClient } from './client.ts';
-import { kubeConfigForContext, loadKubeconfig, type KubeconfigSource } from './kubeconfig.ts';
+import { loadKubeconfig, resolveContext, type KubeconfigSource } from './kubeconfig.ts';
 
 export interface ContextSelection extends KubeconfigSource {
   /** A context name; the kubeconfig's current-context when omitted. */
@@ -8,7 +8,5 @@ export interface ContextSelection extends KubeconfigSource {
 
 /** A client for one named context of the user's kubeconfig. */
 export function clientForContext(selection: ContextSelection = {}): KubeClient {
-  const loaded = loadKubeconfig(selection);
-  const kc = kubeConfigForContext(loaded, selection.context);
-  return new KubeClient(kc, kc.getCurrentContext());
+  return new KubeClient(resolveContext(loadKubeconfig(selection), selection.context));
 }

@@ -16,7 +16,7 @@ export class KubeApiError extends Error {
   }
 }
 
-/** The request never got an HTTP answer (refused, unreachable, DNS, reset, TLS handshake timeout). */
+/** The request never got an HTTP answer (refused, unreachable, DNS, reset, no answer in time). */
 export class KubeNetworkError extends Error {
   readonly code: string | undefined;
 
@@ -27,7 +27,18 @@ export class KubeNetworkError extends Error {
   }
 }
 
-/** The kubeconfig's credential could not be obtained (exec plugin missing or failing). */
+/** The server was reached but its certificate is not trusted (wrong CA, wrong name, expired): not a network outage. */
+export class KubeTlsError extends Error {
+  readonly code: string | undefined;
+
+  constructor(message: string, code: string | undefined, cause: unknown) {
+    super(message, { cause });
+    this.name = 'KubeTlsError';
+    this.code = code;
+  }
+}
+
+/** The kubeconfig's credential could not be obtained (exec plugin missing or failing, unreadable files). */
 export class KubeCredentialError extends Error {
   constructor(message: string, cause: unknown) {
     super(message, { cause });
@@ -35,9 +46,45 @@ export class KubeCredentialError extends Error {
   }
 }
 
+/** OpenSSL / Node verification failures: the answer to "why can I not connect" is trust, not the VPN. */
+const TLS_TRUST_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+  'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED',
+  'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE',
+  'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA',
+]);
+
+export function isTlsTrustCode(code: string | undefined): boolean {
+  return code !== undefined && TLS_TRUST_CODES.has(code);
+}
+
+function inChain(err: unknown, test: (e: unknown) => boolean): boolean {
+  for (let e: unknown = err, depth = 0; e !== undefined && e !== null && depth < 20; e = (e as { cause?: unknown }).cause, depth++) {
+    if (test(e)) return true;
+    if (!(e instanceof Error)) break;
+  }
+  return false;
+}
+
 export const isNotFound = (err: unknown): boolean => err instanceof KubeApiError && err.status === 404;
 export const isAlreadyExists = (err: unknown): boolean => err instanceof KubeApiError && err.status === 409 && err.reason === 'AlreadyExists';
+export const isConflict = (err: unknown): boolean => err instanceof KubeApiError && err.status === 409 && err.reason !== 'AlreadyExists';
 export const isForbidden = (err: unknown): boolean => err instanceof KubeApiError && err.status === 403;
+export const isGone = (err: unknown): boolean => err instanceof KubeApiError && err.status === 410;
+export const isUnauthenticated = (err: unknown): boolean => inChain(err, (e) => e instanceof KubeApiError && e.status === 401);
+export const isCredentialFailure = (err: unknown): boolean => inChain(err, (e) => e instanceof KubeCredentialError);
+export const isTlsFailure = (err: unknown): boolean => inChain(err, (e) => e instanceof KubeTlsError);
 
 const networkErrnos = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE']);
 const networkMessageFragments = [
@@ -52,14 +99,13 @@ const networkMessageFragments = [
 
 /** Reference IsNetworkError: a network error anywhere in the cause chain, or a message that reads like one. */
 export function isNetworkError(err: unknown): boolean {
-  for (let e: unknown = err; e !== undefined && e !== null; e = (e as { cause?: unknown }).cause) {
+  if (isTlsFailure(err)) return false;
+  return inChain(err, (e) => {
     if (e instanceof KubeNetworkError) return true;
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string' && networkErrnos.has(code)) return true;
-    if (e instanceof Error && !(e instanceof StructuredError) && networkMessageFragments.some((f) => e.message.includes(f))) return true;
-    if (!(e instanceof Error)) break;
-  }
-  return false;
+    return e instanceof Error && !(e instanceof StructuredError) && networkMessageFragments.some((f) => e.message.includes(f));
+  });
 }
 
 /** Worth retrying inside a watch loop: the server went away or is overloaded, not a real answer. */

@@ -5,8 +5,9 @@
  * cancellation through an AbortSignal.
  */
 import type http from 'node:http';
-import { KubeApiError, isTransient } from './errors.ts';
+import { KubeApiError, isGone, isTransient } from './errors.ts';
 import type { KubeClient } from './client.ts';
+import { LineSplitter } from './line-splitter.ts';
 
 export interface WatchedObject {
   metadata: { name?: string; namespace?: string; resourceVersion?: string };
@@ -33,12 +34,18 @@ export interface WatchOptions {
   inactivityMs?: number;
   /** Told about every reconnect so a UI can say "reconnecting". */
   onReconnect?: (reason: unknown) => void;
+  /** Told about a watch event line that is not valid JSON; the line is skipped and the watch goes on. */
+  onBadEvent?: (problem: string) => void;
+  /** Start watching from this resourceVersion instead of listing first (a caller resuming a watch). */
+  resourceVersion?: string;
 }
 
 const SERVER_WATCH_TIMEOUT_SECONDS = 60;
 const DEFAULT_INACTIVITY_MS = 90_000;
 const MIN_BACKOFF_MS = 200;
 const MAX_BACKOFF_MS = 2_000;
+/** A watch event is one object; the biggest real ones (a Node with many images) are well below this. */
+const MAX_EVENT_BYTES = 16 * 1024 * 1024;
 
 interface ListResponse<T> {
   metadata: { resourceVersion: string };
@@ -73,24 +80,34 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** Newline-delimited JSON events from a watch response, with an inactivity watchdog. */
-async function* readEvents<T>(response: http.IncomingMessage, inactivityMs: number): AsyncGenerator<WatchEvent<T>> {
+/** Newline-delimited JSON events from a watch response, with an inactivity watchdog; bad lines are reported and skipped. */
+async function* readEvents<T>(response: http.IncomingMessage, inactivityMs: number, onBadEvent?: (problem: string) => void): AsyncGenerator<WatchEvent<T>> {
   let timer: NodeJS.Timeout | undefined;
   const arm = () => {
     clearTimeout(timer);
     timer = setTimeout(() => response.destroy(new InactivityError(`no watch event for ${inactivityMs}ms`)), inactivityMs);
   };
   arm();
-  let buffered = '';
+  // One byte more than the limit, so an oversized event arrives as a cut piece that fails to parse.
+  const splitter = new LineSplitter(MAX_EVENT_BYTES + 1);
   try {
     for await (const chunk of response) {
       arm();
-      buffered += (chunk as Buffer).toString('utf8');
-      let newline: number;
-      while ((newline = buffered.indexOf('\n')) !== -1) {
-        const line = buffered.slice(0, newline).trim();
-        buffered = buffered.slice(newline + 1);
-        if (line !== '') yield JSON.parse(line) as WatchEvent<T>;
+      for (const raw of splitter.push(chunk as Buffer)) {
+        const line = raw.trim();
+        if (line === '') continue;
+        let event: WatchEvent<T>;
+        try {
+          event = JSON.parse(line) as WatchEvent<T>;
+        } catch {
+          onBadEvent?.(`skipped a watch event that is not valid JSON (${Buffer.byteLength(line)} bytes)`);
+          continue;
+        }
+        if (typeof event?.type !== 'string' || typeof event.object !== 'object' || event.object === null) {
+          onBadEvent?.('skipped a watch event without type or object');
+          continue;
+        }
+        yield event;
       }
     }
   } finally {
@@ -121,7 +138,7 @@ async function runWatch<T extends WatchedObject, R>(
   const { signal } = options;
   const selectors = { fieldSelector: target.fieldSelector, labelSelector: target.labelSelector };
   const objects = new Map<string, T>();
-  let resourceVersion: string | undefined;
+  let resourceVersion: string | undefined = options.resourceVersion;
   let backoff = MIN_BACKOFF_MS;
 
   const decide = (change: WatchChange<T>): R | undefined => {
@@ -165,13 +182,13 @@ async function runWatch<T extends WatchedObject, R>(
         signal,
       });
     } catch (err) {
-      if (err instanceof KubeApiError && err.status === 410) resourceVersion = undefined;
+      if (isGone(err)) resourceVersion = undefined;
       else await retryAfter(err);
       continue;
     }
 
     try {
-      for await (const event of readEvents<T>(response, options.inactivityMs ?? DEFAULT_INACTIVITY_MS)) {
+      for await (const event of readEvents<T>(response, options.inactivityMs ?? DEFAULT_INACTIVITY_MS, options.onBadEvent)) {
         backoff = MIN_BACKOFF_MS;
         if (event.type === 'ERROR') {
           if (event.object.code === 410) {

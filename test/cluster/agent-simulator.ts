@@ -4,7 +4,6 @@
  * TokenRequest), and server-side-applies the output ConfigMap as that ServiceAccount, so wrong RBAC
  * fails the run exactly as on a real cluster. The image tag picks a scenario.
  */
-import { KubeConfig } from '@kubernetes/client-node';
 import { KubeClient } from '../../electron/kube/client.ts';
 import { paths } from '../../electron/kube/paths.ts';
 import { parseConfigMapUri } from '../../shared/configmap-uri.ts';
@@ -80,14 +79,11 @@ async function serviceAccountClient(pod: AgentPod, runtime: AgentRuntime): Promi
       spec: { expirationSeconds: 3600, boundObjectRef: { apiVersion: 'v1', kind: 'Pod', name: pod.metadata.name, uid: pod.metadata.uid } },
     },
   });
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: 'in-cluster', server: runtime.server, caData: runtime.caData, skipTLSVerify: false }],
-    users: [{ name: 'agent', token: review.status.token }],
-    contexts: [{ name: 'agent', cluster: 'in-cluster', user: 'agent' }],
-    currentContext: 'agent',
+  return new KubeClient({
+    name: 'agent',
+    cluster: { name: 'in-cluster', server: runtime.server, caData: runtime.caData, insecureSkipTlsVerify: false },
+    user: { name: 'agent', token: review.status.token, impersonateGroups: [] },
   });
-  return new KubeClient(kc, 'agent');
 }
 
 function envOf(pod: AgentPod): Record<string, string> {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { KubeClient } from '../../electron/kube/client.ts';
-import { kubeConfigForContext, loadKubeconfig } from '../../electron/kube/kubeconfig.ts';
+import { loadKubeconfig, resolveContext } from '../../electron/kube/kubeconfig.ts';
 import { paths } from '../../electron/kube/paths.ts';
 import { watchUntil } from '../../electron/kube/watch.ts';
 import { allocatePorts, ControlPlane, freePort } from './control-plane.ts';
@@ -41,8 +41,7 @@ export interface RunningCluster {
 }
 
 function adminClient(kubeconfig: string): KubeClient {
-  const kc = kubeConfigForContext(loadKubeconfig({ kubeconfigPath: kubeconfig }), CONTEXTS.admin);
-  return new KubeClient(kc, CONTEXTS.admin);
+  return new KubeClient(resolveContext(loadKubeconfig({ kubeconfigPath: kubeconfig }), CONTEXTS.admin));
 }
 
 interface NodeStatus {

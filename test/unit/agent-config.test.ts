@@ -1,13 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { assertValidAgentConfig, defaultAgentConfig, validateAgentConfig } from '../../shared/agent-config.ts';
+import { agentOutputUri, assertValidAgentConfig, defaultAgentConfig, ownsOutputConfigMap, validateAgentConfig } from '../../shared/agent-config.ts';
 
 describe('agent config validation', () => {
   it('the defaults are valid and match the reference CLI', () => {
     const config = defaultAgentConfig();
     expect(validateAgentConfig(config)).toEqual([]);
-    expect(config).toMatchObject({ namespace: 'default', jobName: 'aicr', serviceAccountName: 'aicr', privileged: true, output: 'cm://default/aicr-snapshot', tolerations: [{ operator: 'Exists' }] });
+    expect(config).toMatchObject({ namespace: 'default', jobName: 'aicr', serviceAccountName: 'aicr', privileged: true, output: '', tolerations: [{ operator: 'Exists' }] });
   });
-  it('the output follows the namespace by default', () => expect(defaultAgentConfig({ namespace: 'gpu-operator' }).output).toBe('cm://gpu-operator/aicr-snapshot'));
+  it('without an explicit output the agent writes a staging ConfigMap of the run, in its namespace', () => {
+    const config = defaultAgentConfig({ namespace: 'gpu-operator', runId: 'k3x9q2ab' });
+    expect(ownsOutputConfigMap(config)).toBe(true);
+    expect(agentOutputUri(config)).toBe('cm://gpu-operator/aicr-agent-snapshot-k3x9q2ab');
+    expect(ownsOutputConfigMap({ output: 'cm://x/y' })).toBe(false);
+    expect(agentOutputUri({ ...config, output: 'cm://x/y' })).toBe('cm://x/y');
+  });
+  it('numbers must be safe integers', () => {
+    expect(validateAgentConfig(defaultAgentConfig({ maxNodesPerEntry: 1e23 })).map((e) => e.field)).toEqual(['maxNodesPerEntry']);
+  });
   it('every problem names its field', () => {
     const errors = validateAgentConfig(
       defaultAgentConfig({

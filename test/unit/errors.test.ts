@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KubeApiError, KubeNetworkError, isNetworkError, isTransient } from '../../electron/kube/errors.ts';
-import { exitCodeFor, newError, StructuredError, wrapError } from '../../shared/errors.ts';
+import { cancelledError, exitCodeFor, fromPlainError, newError, StructuredError, toPlainError, wrapError, type PlainError } from '../../shared/errors.ts';
 
 describe('structured errors', () => {
   it('render as [CODE] message: cause', () => {
@@ -22,9 +22,46 @@ describe('structured errors', () => {
     ['INTERNAL', 8],
     ['METHOD_NOT_ALLOWED', 2],
   ] as const)('%s exits %i', (code, exit) => expect(exitCodeFor(new StructuredError(code, 'x'))).toBe(exit));
-  it('the outermost code decides; unstructured errors exit 1', () => {
+  it('the outermost code decides; unstructured errors are INTERNAL (no path exits 1)', () => {
     expect(exitCodeFor(wrapError('INTERNAL', 'job failed', newError('TIMEOUT', 'x')))).toBe(8);
-    expect(exitCodeFor(new Error('plain'))).toBe(1);
+    expect(exitCodeFor(new Error('plain'))).toBe(8);
+    expect(exitCodeFor('a string')).toBe(8);
+  });
+  it('CANCELLED exits 130', () => expect(exitCodeFor(cancelledError())).toBe(130));
+});
+
+describe('errors as plain data (IPC, WebSockets)', () => {
+  const original = wrapError(
+    'UNAUTHORIZED',
+    'insufficient permissions to deploy agent\n\nTo deploy the agent, you need cluster admin privileges.',
+    newError('UNAUTHORIZED', 'missing required permissions', { denied: [{ verb: 'create' }] }),
+    { checks: [{ verb: 'create', allowed: false }], big: 10n, when: new Date(0), fn: () => 1, inf: Infinity },
+  );
+  it('survive JSON and structured cloning intact', () => {
+    const plain = toPlainError(original);
+    for (const copy of [JSON.parse(JSON.stringify(plain)) as PlainError, structuredClone(plain)]) {
+      expect(copy).toEqual(plain);
+      const back = fromPlainError(copy);
+      expect(back).toBeInstanceOf(StructuredError);
+      expect(back.code).toBe('UNAUTHORIZED');
+      expect(back.message).toBe(original.message);
+      expect(exitCodeFor(back)).toBe(4);
+    }
+  });
+  it('split summary and guidance, and list the cause chain', () => {
+    const plain = toPlainError(original);
+    expect(plain.summary.split('\n')[0]).toBe('insufficient permissions to deploy agent');
+    expect(plain.guidance).toBe('To deploy the agent, you need cluster admin privileges.');
+    expect(plain.causes).toEqual(['[UNAUTHORIZED] missing required permissions']);
+    expect(plain.details).toMatchObject({ checks: [{ verb: 'create', allowed: false }], big: '10', inf: 'Infinity' });
+    expect(plain.details).not.toHaveProperty('fn');
+  });
+  it('anything thrown becomes INTERNAL data', () => {
+    expect(toPlainError(new TypeError('boom'))).toMatchObject({ code: 'INTERNAL', summary: 'boom', causes: [] });
+    expect(toPlainError(cancelledError('interrupted by SIGTERM'))).toMatchObject({ code: 'CANCELLED', summary: 'interrupted by SIGTERM' });
+  });
+  it('an unknown code read back is INTERNAL', () => {
+    expect(fromPlainError({ ...toPlainError(original), code: 'BOGUS' as never }).code).toBe('INTERNAL');
   });
 });
 

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { buildArgs, buildEnv, buildJob, buildPodSpec, mergeResourceList, PRIVILEGED_LIMITS, toLocalObjectReferences } from '../../electron/agent/manifests/job.ts';
+import { buildArgs, buildEnv, buildJob, buildPodSpec, toLocalObjectReferences } from '../../electron/agent/manifests/job.ts';
+import { mergeResourceList, PRIVILEGED_LIMITS } from '../../shared/agent-resources.ts';
 import { defaultAgentConfig, type AgentConfig } from '../../shared/agent-config.ts';
 
-const config = (overrides: Partial<AgentConfig> = {}) => defaultAgentConfig({ output: 'cm://gpu-operator/aicr-snapshot', namespace: 'gpu-operator', ...overrides });
+const config = (overrides: Partial<AgentConfig> = {}) => defaultAgentConfig({ runId: 'r1234567', output: 'cm://gpu-operator/aicr-snapshot', namespace: 'gpu-operator', ...overrides });
 const container = (c: AgentConfig) => buildPodSpec(c).containers[0]!;
 
 describe('Job metadata and spec (reference job.go)', () => {
@@ -10,28 +11,34 @@ describe('Job metadata and spec (reference job.go)', () => {
   it('names, labels and the one-shot spec values', () => {
     expect(job.apiVersion).toBe('batch/v1');
     expect(job.kind).toBe('Job');
-    expect(job.metadata).toEqual({ name: 'aicr', namespace: 'gpu-operator', labels: { 'app.kubernetes.io/name': 'aicr' } });
+    expect(job.metadata).toEqual({
+      name: 'aicr-r1234567',
+      namespace: 'gpu-operator',
+      labels: { 'app.kubernetes.io/name': 'aicr', 'app.kubernetes.io/managed-by': 'aicr', 'aicr.run/run-id': 'r1234567' },
+    });
     const { template, ...spec } = job.spec;
     expect(spec).toEqual({ completions: 1, parallelism: 1, completionMode: 'NonIndexed', backoffLimit: 0, ttlSecondsAfterFinished: 3600, activeDeadlineSeconds: 18000 });
-    expect(template.metadata.labels).toEqual({ 'app.kubernetes.io/name': 'aicr' });
+    expect(template.metadata.labels).toEqual({ 'app.kubernetes.io/name': 'aicr', 'aicr.run/run-id': 'r1234567' });
   });
   it('pod basics: service account, restart policy, container name, command and image', () => {
     const pod = job.spec.template.spec;
-    expect(pod.serviceAccountName).toBe('aicr');
+    expect(pod.serviceAccountName).toBe('aicr-r1234567');
     expect(pod.restartPolicy).toBe('Never');
     expect(pod.containers).toHaveLength(1);
     expect(pod.containers[0]).toMatchObject({ name: 'aicr', command: ['aicr'], image: 'ghcr.io/nvidia/aicr:v0.11.1' });
   });
   it('custom job and service account names', () => {
     const custom = buildJob(config({ jobName: 'snap', serviceAccountName: 'agent-sa' }));
-    expect(custom.metadata.name).toBe('snap');
-    expect(custom.spec.template.spec.serviceAccountName).toBe('agent-sa');
+    expect(custom.metadata.name).toBe('snap-r1234567');
+    expect(custom.spec.template.spec.serviceAccountName).toBe('agent-sa-r1234567');
   });
 });
 
 describe('args', () => {
-  it('without debug', () => expect(buildArgs({ debug: false, output: 'cm://ns/x' })).toEqual(['snapshot', '-o', 'cm://ns/x']));
-  it('with debug', () => expect(buildArgs({ debug: true, output: 'cm://ns/x' })).toEqual(['--debug', '--log-json', 'snapshot', '-o', 'cm://ns/x']));
+  it('without debug', () => expect(buildArgs(config({ debug: false, output: 'cm://ns/x' }))).toEqual(['snapshot', '-o', 'cm://ns/x']));
+  it('with debug', () => expect(buildArgs(config({ debug: true, output: 'cm://ns/x' }))).toEqual(['--debug', '--log-json', 'snapshot', '-o', 'cm://ns/x']));
+  it('a run-owned staging ConfigMap when no explicit output is given', () =>
+    expect(buildArgs(config({ output: '' }))).toEqual(['snapshot', '-o', 'cm://gpu-operator/aicr-agent-snapshot-r1234567']));
   it('the Job carries them', () => expect(container(config({ debug: true })).args).toEqual(['--debug', '--log-json', 'snapshot', '-o', 'cm://gpu-operator/aicr-snapshot']));
 });
 

@@ -1,6 +1,5 @@
 import net from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { KubeConfig } from '@kubernetes/client-node';
 import { KubeClient } from '../../electron/kube/client.ts';
 import { isNetworkError, KubeNetworkError } from '../../electron/kube/errors.ts';
 
@@ -14,14 +13,11 @@ afterAll(() => {
 });
 
 function clientFor(server: string): KubeClient {
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: 'c', server, skipTLSVerify: true }],
-    users: [{ name: 'u', token: 'secret' }],
-    contexts: [{ name: 'ctx', cluster: 'c', user: 'u' }],
-    currentContext: 'ctx',
+  return new KubeClient({
+    name: 'ctx',
+    cluster: { name: 'c', server, insecureSkipTlsVerify: true },
+    user: { name: 'u', token: 'secret', impersonateGroups: [] },
   });
-  return new KubeClient(kc, 'ctx');
 }
 
 describe('KubeClient transport failures', () => {

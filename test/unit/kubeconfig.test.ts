@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { kubeConfigForContext, kubeconfigFiles, loadKubeconfig } from '../../electron/kube/kubeconfig.ts';
+import { resolveContext, kubeconfigFiles, loadKubeconfig } from '../../electron/kube/kubeconfig.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'aicr-kubeconfig-'));
 function file(name: string, config: object): string {
@@ -37,7 +37,7 @@ describe('kubeconfig loading with kubectl semantics', () => {
   it('relative paths resolve against the file that names them', () => {
     const loaded = loadKubeconfig({ kubeconfigPath: second });
     expect(loaded.clusters[0]?.caFile).toBe(path.join(dir, 'ca.crt'));
-    expect(loaded.users.find((u) => u.name === 'sso')?.exec.command).toBe(path.join(dir, 'bin/get-token'));
+    expect(loaded.users.find((u) => u.name === 'sso')?.exec?.command).toBe(path.join(dir, 'bin/get-token'));
   });
   it('an explicit path wins over KUBECONFIG and must exist', () => {
     expect(kubeconfigFiles({ kubeconfigPath: second, env: { KUBECONFIG: first } })).toEqual([second]);
@@ -46,17 +46,17 @@ describe('kubeconfig loading with kubectl semantics', () => {
   it('no kubeconfig at all is a clear error', () => {
     expect(() => loadKubeconfig({ env: { KUBECONFIG: path.join(dir, 'nope') } })).toThrow('no kubeconfig found');
   });
-  it('each context gets its own KubeConfig', () => {
+  it('each context resolves to its own cluster', () => {
     const loaded = loadKubeconfig({ env: { KUBECONFIG: [first, second].join(path.delimiter) } });
-    expect(kubeConfigForContext(loaded, 'dev').getCurrentCluster()?.server).toBe('https://dev');
-    expect(kubeConfigForContext(loaded).getCurrentCluster()?.server).toBe('https://first');
+    expect(resolveContext(loaded, 'dev').cluster.server).toBe('https://dev');
+    expect(resolveContext(loaded).cluster.server).toBe('https://first');
   });
   it('unknown contexts list the available ones', () => {
     const loaded = loadKubeconfig({ kubeconfigPath: first });
-    expect(() => kubeConfigForContext(loaded, 'staging')).toThrow('[NOT_FOUND] context "staging" not found in kubeconfig (available: prod)');
+    expect(() => resolveContext(loaded, 'staging')).toThrow('[NOT_FOUND] context "staging" not found in kubeconfig (available: prod)');
   });
   it('contexts pointing at undefined users or clusters are reported', () => {
     const broken = file('broken', { clusters: [cluster('c', 'https://c')], users: [], contexts: [context('x', 'c', 'ghost')], 'current-context': 'x' });
-    expect(() => kubeConfigForContext(loadKubeconfig({ kubeconfigPath: broken }))).toThrow('refers to user "ghost"');
+    expect(() => resolveContext(loadKubeconfig({ kubeconfigPath: broken }))).toThrow('refers to user "ghost"');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isPodReady, jobEventBlocker, jobOutcome, logsAvailable, podBlocker, summarizePod, type Pod } from '../../electron/agent/pod-status.ts';
+import { isPodReady, isUnschedulable, jobEventBlocker, jobOutcome, logsAvailable, podBlocker, summarizePod, unschedulableError, type Pod } from '../../electron/agent/pod-status.ts';
 import type { Job } from '../../electron/agent/manifests/types.ts';
 
 const pod = (status: Pod['status'], nodeName?: string): Pod => ({ metadata: { name: 'aicr-x' }, ...(nodeName ? { spec: { nodeName } } : {}), status });
@@ -12,9 +12,11 @@ describe('stuck pods are reported at once', () => {
     expect(error?.message).toContain('--image-pull-secret');
   });
   it('container config errors', () => expect(podBlocker(waiting('CreateContainerConfigError', 'secret missing'))?.message).toContain('agent container cannot start (CreateContainerConfigError): secret missing'));
-  it('unschedulable', () => {
-    const error = podBlocker(pod({ phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/3 nodes are available' }] }));
-    expect(error?.message).toContain('agent pod cannot be scheduled: 0/3 nodes are available');
+  it('unschedulable is not a blocker by itself (a GPU pool may be scaling up); its error names the scheduler message', () => {
+    const pending = pod({ phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/3 nodes are available' }] });
+    expect(podBlocker(pending)).toBeUndefined();
+    expect(isUnschedulable(pending)).toBe(true);
+    expect(unschedulableError(pending).message).toContain('agent pod cannot be scheduled: 0/3 nodes are available');
   });
   it('ordinary states are not blockers', () => {
     expect(podBlocker(waiting('ContainerCreating'))).toBeUndefined();

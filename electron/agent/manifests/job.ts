@@ -1,10 +1,12 @@
 /**
- * The agent Job, built exactly as the reference's job.go (TARGET: OS/Talos, requests/limits overrides,
- * requireGPU adding nvidia.com/gpu only when the caller set no such limit).
+ * The agent Job, built as the reference's job.go (TARGET: OS/Talos, requests/limits overrides,
+ * requireGPU adding nvidia.com/gpu only when the caller set no such limit), named and labelled per run.
  */
-import type { AgentConfig } from '../../../shared/agent-config.ts';
+import { agentOutputUri, type AgentConfig } from '../../../shared/agent-config.ts';
+import { LABEL_RUN_ID, runNames } from '../../../shared/run-names.ts';
 import { TALOS } from '../../../shared/os-kind.ts';
-import type { ResourceList } from '../../../shared/quantity.ts';
+import { effectiveResources } from '../../../shared/agent-resources.ts';
+import { runOwnedLabels } from './labels.ts';
 import {
   APP_NAME,
   CONTAINER_NAME,
@@ -14,22 +16,10 @@ import {
 } from '../constants.ts';
 import type { Container, EnvVar, Job, PodSpec, Volume, VolumeMount } from './types.ts';
 
-export const GPU_RESOURCE = 'nvidia.com/gpu';
-
-export const PRIVILEGED_REQUESTS: Readonly<ResourceList> = { cpu: '1', memory: '4Gi', 'ephemeral-storage': '2Gi' };
-export const PRIVILEGED_LIMITS: Readonly<ResourceList> = { cpu: '2', memory: '8Gi', 'ephemeral-storage': '4Gi' };
-export const RESTRICTED_REQUESTS: Readonly<ResourceList> = { cpu: '100m', memory: '256Mi', 'ephemeral-storage': '256Mi' };
-export const RESTRICTED_LIMITS: Readonly<ResourceList> = { cpu: '500m', memory: '512Mi', 'ephemeral-storage': '512Mi' };
-
 const NOBODY = 65534;
 
-/** A new list: the defaults with every override key replacing or adding; neither input is mutated. */
-export function mergeResourceList(defaults: Readonly<ResourceList>, override: Readonly<ResourceList> | undefined): ResourceList {
-  return { ...defaults, ...override };
-}
-
-export function buildArgs(config: Pick<AgentConfig, 'debug' | 'output'>): string[] {
-  const snapshotArgs = ['snapshot', '-o', config.output];
+export function buildArgs(config: Pick<AgentConfig, 'debug' | 'output' | 'namespace' | 'jobName' | 'serviceAccountName' | 'runId'>): string[] {
+  const snapshotArgs = ['snapshot', '-o', agentOutputUri(config)];
   return config.debug ? ['--debug', '--log-json', ...snapshotArgs] : snapshotArgs;
 }
 
@@ -65,9 +55,6 @@ interface ModeSettings {
 }
 
 function privilegedSettings(config: AgentConfig): ModeSettings {
-  const limits = mergeResourceList(PRIVILEGED_LIMITS, config.limits);
-  // The caller's explicit GPU limit wins so `--require-gpu --limits nvidia.com/gpu=4` keeps its 4.
-  if (config.requireGPU && !(GPU_RESOURCE in limits)) limits[GPU_RESOURCE] = '1';
   const withHostMounts = config.os !== TALOS;
   return {
     pod: {
@@ -78,7 +65,7 @@ function privilegedSettings(config: AgentConfig): ModeSettings {
       volumes: withHostMounts ? [tmpVolume, ...systemdVolumes] : [tmpVolume],
     },
     container: {
-      resources: { requests: mergeResourceList(PRIVILEGED_REQUESTS, config.requests), limits },
+      resources: effectiveResources(config),
       securityContext: {
         privileged: true,
         runAsUser: 0,
@@ -105,10 +92,7 @@ function restrictedSettings(config: AgentConfig): ModeSettings {
       volumes: [tmpVolume],
     },
     container: {
-      resources: {
-        requests: mergeResourceList(RESTRICTED_REQUESTS, config.requests),
-        limits: mergeResourceList(RESTRICTED_LIMITS, config.limits),
-      },
+      resources: effectiveResources(config),
       securityContext: {
         privileged: false,
         runAsNonRoot: true,
@@ -135,7 +119,7 @@ export function buildPodSpec(config: AgentConfig): PodSpec {
     ...mode.container,
   };
   const spec: PodSpec = {
-    serviceAccountName: config.serviceAccountName,
+    serviceAccountName: runNames(config).serviceAccount,
     restartPolicy: 'Never',
     ...(config.privileged ? { hostPID: mode.pod.hostPID, hostNetwork: mode.pod.hostNetwork, hostIPC: mode.pod.hostIPC } : {}),
     securityContext: mode.pod.securityContext,
@@ -157,11 +141,10 @@ export function toLocalObjectReferences(names: readonly string[] | undefined): {
 }
 
 export function buildJob(config: AgentConfig): Job {
-  const labels = { [LABEL_APP_NAME]: APP_NAME };
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',
-    metadata: { name: config.jobName, namespace: config.namespace, labels: { ...labels } },
+    metadata: { name: runNames(config).job, namespace: config.namespace, labels: runOwnedLabels(config) },
     spec: {
       completions: 1,
       parallelism: 1,
@@ -169,7 +152,7 @@ export function buildJob(config: AgentConfig): Job {
       backoffLimit: 0,
       ttlSecondsAfterFinished: JOB_TTL_AFTER_FINISHED_SECONDS,
       activeDeadlineSeconds: JOB_ACTIVE_DEADLINE_SECONDS,
-      template: { metadata: { labels: { ...labels } }, spec: buildPodSpec(config) },
+      template: { metadata: { labels: { [LABEL_APP_NAME]: APP_NAME, [LABEL_RUN_ID]: config.runId } }, spec: buildPodSpec(config) },
     },
   };
 }

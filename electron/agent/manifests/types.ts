@@ -143,3 +143,7 @@ export interface RoleBinding extends KubeObject {
 
 export type Namespace = KubeObject;
 export type ServiceAccount = KubeObject;
+
+export interface ConfigMap extends KubeObject {
+  data?: Record<string, string>;
+}

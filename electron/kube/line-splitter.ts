@@ -1,0 +1,52 @@
+/**
+ * Splits a byte stream into text lines: UTF-8 decoded whole (a character split across chunks is
+ * never mangled), with a byte limit per line (a longer line is delivered in pieces, cut at character
+ * boundaries), so one endless line can never grow memory without bound.
+ */
+const NEWLINE = 0x0a;
+
+/** The largest n <= end such that buffer[start, n) does not end inside a UTF-8 sequence. */
+function characterBoundary(buffer: Buffer, start: number, end: number): number {
+  let cut = end;
+  // Step back over continuation bytes (10xxxxxx) to the lead byte of the character cut in half.
+  while (cut > start && ((buffer[cut] ?? 0) & 0xc0) === 0x80) cut--;
+  return cut > start ? cut : end;
+}
+
+export class LineSplitter {
+  private readonly maxLineBytes: number;
+  private pending: Buffer = Buffer.alloc(0);
+
+  constructor(maxLineBytes: number) {
+    this.maxLineBytes = maxLineBytes;
+  }
+
+  /** The complete lines this chunk finishes, without their newline (a trailing \r is kept as sent). */
+  push(chunk: Buffer): string[] {
+    const buffer = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    const lines: string[] = [];
+    let start = 0;
+    for (;;) {
+      const newline = buffer.indexOf(NEWLINE, start);
+      const lineEnd = newline === -1 ? buffer.length : newline;
+      if (lineEnd - start > this.maxLineBytes) {
+        const cut = characterBoundary(buffer, start, start + this.maxLineBytes);
+        lines.push(buffer.toString('utf8', start, cut));
+        start = cut;
+        continue;
+      }
+      if (newline === -1) break;
+      lines.push(buffer.toString('utf8', start, newline));
+      start = newline + 1;
+    }
+    this.pending = Buffer.from(buffer.subarray(start));
+    return lines;
+  }
+
+  /** What is left after the stream ended (a last line without a newline), if anything. */
+  flush(): string[] {
+    const rest = this.pending;
+    this.pending = Buffer.alloc(0);
+    return rest.length === 0 ? [] : [rest.toString('utf8')];
+  }
+}
