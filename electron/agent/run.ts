@@ -119,7 +119,7 @@ export async function runSnapshot(deployer: Deployer, options: SnapshotRunOption
     await cleanupAfterRun(deployer, options, false);
     if (signal.aborted) {
       void deployer.emit({ type: 'phase', phase: 'cancelled' });
-      throw isStructuredError(signal.reason, ErrorCode.Cancelled) ? signal.reason : cancelledError();
+      throw isStructuredError(signal.reason, ErrorCode.Cancelled) ? signal.reason : cancelledError(describeError(signal.reason));
     }
     void deployer.emit({ type: 'phase', phase: 'failed' });
     throw err;

@@ -17,16 +17,19 @@ const LOG_LINES = 20_000;
 const cluster = await spawnCluster();
 const results: [string, string][] = [['cluster start (cached binaries)', `${cluster.startupMs} ms`]];
 
-function gpuDeployer(namespace: string, image: string, onLine: (at: number) => void): Deployer {
+function gpuDeployer(namespace: string, image: string, onLines: (at: number, count: number) => void): Deployer {
   const config = defaultAgentConfig({
     namespace,
     image,
     nodeSelector: { nodeGroup: 'customer-gpu' },
     tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
-    output: `cm://${namespace}/aicr-snapshot`,
   });
   const client = clientForContext({ kubeconfigPath: cluster.state.kubeconfig, context: CONTEXTS.admin });
-  return new Deployer(client, config, { onEvent: (e) => e.type === 'log' && onLine(Date.now()) });
+  return new Deployer(client, config, {
+    onEvent: (e) => {
+      if (e.type === 'log') onLines(Date.now(), e.lines.length);
+    },
+  });
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
@@ -48,8 +51,8 @@ try {
   let lines = 0;
   let firstAt = 0;
   let lastAt = 0;
-  const deployer = gpuDeployer('bench-logs', `registry.example/aicr:logs-${LOG_LINES}`, (at) => {
-    lines++;
+  const deployer = gpuDeployer('bench-logs', `registry.example/aicr:logs-${LOG_LINES}`, (at, count) => {
+    lines += count;
     firstAt ||= at;
     lastAt = at;
   });

@@ -20,6 +20,6 @@ describe('kubeconfig contexts', () => {
     const { deployer } = recordedDeployer(gpuConfig({ namespace: uniqueNamespace('exec') }), CONTEXTS.exec);
     const result = await runSnapshot(deployer, { timeoutMs: 60_000, cleanup: true, signal: AbortSignal.timeout(60_000) });
     expect(parseSnapshot(result.snapshot).metadata['source-node']).toMatch(/^gpu-node-[12]$/);
-    expect(result.cleanup?.deleted).toHaveLength(6);
+    expect(result.cleanup?.deleted).toHaveLength(7);
   });
 });

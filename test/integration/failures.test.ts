@@ -4,7 +4,7 @@ import { paths } from '../../electron/kube/paths.ts';
 import type { AgentConfig } from '../../shared/agent-config.ts';
 import { isStructuredError, type StructuredError } from '../../shared/errors.ts';
 import { POD_SECURITY_RESTRICTED_NAMESPACE } from '../cluster/fixtures.ts';
-import { agentObjectPaths, exists, gpuConfig, jobGone, recordedDeployer, uniqueNamespace } from './helpers.ts';
+import { exists, gpuConfig, objectsOfRun, recordedDeployer, uniqueNamespace } from './helpers.ts';
 
 /** Runs a snapshot expected to fail; returns the error and how long it took. */
 async function failingRun(config: AgentConfig, timeoutMs = 60_000, signal: AbortSignal = AbortSignal.timeout(90_000)) {
@@ -18,8 +18,7 @@ async function failingRun(config: AgentConfig, timeoutMs = 60_000, signal: Abort
 }
 
 async function expectCleanedUp(config: AgentConfig): Promise<void> {
-  await jobGone(config.namespace, config.jobName);
-  for (const [kind, path] of agentObjectPaths(config)) expect(await exists(path), `${kind} left behind`).toBe(false);
+  expect(await objectsOfRun(config.runId)).toEqual([]);
 }
 
 describe('failures are reported clearly and early, and cleaned up', () => {
@@ -43,12 +42,22 @@ describe('failures are reported clearly and early, and cleaned up', () => {
     await expectCleanedUp(config);
   });
 
-  it('unschedulable: no node matches', async () => {
+  it('unschedulable with no node in the cluster matching: fails at once', async () => {
     const config = gpuConfig({ namespace: uniqueNamespace('nosched'), nodeSelector: { nodeGroup: 'does-not-exist' } });
     const { error, elapsedMs } = await failingRun(config);
     expect(error.message).toContain('agent pod cannot be scheduled: 0/3 nodes are available');
     expect(error.message).toContain('--node-selector');
     expect(elapsedMs).toBeLessThan(20_000);
+    await expectCleanedUp(config);
+  });
+
+  it('unschedulable although nodes match (no room now, a pool may scale up): warns with the reason and keeps waiting', async () => {
+    const gpus = { 'nvidia.com/gpu': '16' };
+    const config = gpuConfig({ namespace: uniqueNamespace('noroom'), requests: gpus, limits: gpus });
+    const { error, events } = await failingRun(config, 4_000);
+    expect(isStructuredError(error, 'TIMEOUT')).toBe(true);
+    const warnings = events.flatMap((e) => (e.type === 'warning' ? [e.message] : []));
+    expect(warnings).toContainEqual(expect.stringMatching(/^agent pod not scheduled yet, still waiting: .*Insufficient nvidia\.com\/gpu/));
     await expectCleanedUp(config);
   });
 
@@ -62,14 +71,16 @@ describe('failures are reported clearly and early, and cleaned up', () => {
     await expectCleanedUp(config);
   });
 
-  it('output ConfigMap in another namespace: the agent is forbidden to write it', async () => {
+  it('output ConfigMap in another namespace the agent could not write: refused before anything is created', async () => {
     const namespace = uniqueNamespace('othercm');
     const config = gpuConfig({ namespace, output: 'cm://kube-public/aicr-snapshot' });
-    const { error } = await failingRun(config);
-    expect(error.message).toContain('job failed');
-    expect(String(error.context.logTail)).toMatch(/configmaps "aicr-snapshot" is forbidden: User "system:serviceaccount:[^:]+:aicr" cannot patch resource "configmaps"/);
-    expect(await exists(paths.configMap('kube-public', 'aicr-snapshot'))).toBe(false);
-    await expectCleanedUp(config);
+    const { error, deployer, elapsedMs } = await failingRun(config);
+    expect(isStructuredError(error, 'UNAUTHORIZED')).toBe(true);
+    expect(error.message).toContain(`agent ServiceAccount: patch configmaps (namespace "kube-public"): needed to let the agent write cm://kube-public/aicr-snapshot`);
+    expect(error.message).toContain(`use -n kube-public or another output`);
+    expect(deployer.hasChangedCluster).toBe(false);
+    expect(await exists(paths.namespace(namespace))).toBe(false);
+    expect(elapsedMs).toBeLessThan(5_000);
   });
 
   it('a real timeout', async () => {
@@ -89,8 +100,10 @@ describe('failures are reported clearly and early, and cleaned up', () => {
     await new Promise((r) => setTimeout(r, 3_000));
     cancel.abort(new Error('user pressed cancel'));
     const { error, elapsedMs, events } = await pending;
-    expect(error.message).toBe('user pressed cancel');
+    expect(isStructuredError(error, 'CANCELLED')).toBe(true);
+    expect(error.message).toBe('[CANCELLED] user pressed cancel');
     expect(events.some((e) => e.type === 'log')).toBe(true);
+    expect(events.at(-1)).toMatchObject({ type: 'phase', phase: 'cancelled' });
     expect(elapsedMs).toBeLessThan(15_000);
     await expectCleanedUp(config);
   });

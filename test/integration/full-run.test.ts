@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runSnapshot } from '../../electron/agent/run.ts';
 import { paths } from '../../electron/kube/paths.ts';
 import { parseSnapshot, subtypeData } from '../../shared/snapshot.ts';
-import { agentObjectPaths, client, exists, gpuConfig, jobGone, recordedDeployer, uniqueNamespace } from './helpers.ts';
+import { agentObjectPaths, client, exists, gpuConfig, objectsOfRun, recordedDeployer, uniqueNamespace } from './helpers.ts';
 
 describe('a full snapshot run on the real control plane', () => {
   it('checks permissions, deploys, streams logs while running, reads the snapshot and cleans up', async () => {
@@ -16,7 +16,10 @@ describe('a full snapshot run on the real control plane', () => {
     const phases = events.flatMap((e) => (e.type === 'phase' ? [e.phase] : []));
     expect(phases).toEqual(['checking-permissions', 'deploying', 'waiting-for-pod', 'running', 'retrieving-snapshot', 'cleaning-up', 'done']);
     const created = events.flatMap((e) => (e.type === 'resource' && e.action === 'created' ? [e.kind] : []));
-    expect(created).toEqual(['Namespace', 'ServiceAccount', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding', 'Job']);
+    expect(created).toEqual(['Namespace', 'ServiceAccount', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'Job']);
+    // Every event carries the run ID and a strictly increasing sequence number.
+    expect(new Set(events.map((e) => e.runId))).toEqual(new Set([config.runId]));
+    expect(events.map((e) => e.seq)).toEqual(events.map((_e, i) => i + 1));
 
     // The pod landed on a GPU node through the node selector and the toleration of the GPU taint.
     const podEvents = events.flatMap((e) => (e.type === 'pod' ? [e.pod] : []));
@@ -35,7 +38,7 @@ describe('a full snapshot run on the real control plane', () => {
     expect(firstLog).toBeGreaterThan(running);
     // The slow agent spends 3 s between its first and last lines; they must arrive spread over that time, not at the end.
     expect(times[lastLog]! - times[firstLog]!).toBeGreaterThan(2_000);
-    const lines = events.flatMap((e) => (e.type === 'log' ? [e.line] : []));
+    const lines = events.flatMap((e) => (e.type === 'log' ? e.lines : []));
     expect(lines.some((l) => l.includes('[agent] collecting Kubernetes cluster information'))).toBe(true);
     expect(lines.some((l) => l.includes('[agent] waiting for collectors: elapsed=3s'))).toBe(true);
 
@@ -47,11 +50,10 @@ describe('a full snapshot run on the real control plane', () => {
     expect(subtypeData(snapshot, 'GPU', 'smi')?.['gpu-count']).toBe(8);
     expect(subtypeData(snapshot, 'NodeTopology', 'summary')?.['node-count']).toBe(3);
 
-    // Cleanup removed the Job and the five RBAC objects; the output ConfigMap stays.
-    expect(result.cleanup?.deleted.map((r) => r.kind)).toEqual(['Job', 'ServiceAccount', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding']);
-    await jobGone(namespace, config.jobName);
-    for (const [kind, path] of agentObjectPaths(config)) expect(await exists(path), `${kind} should be deleted`).toBe(false);
-    expect(await exists(paths.configMap(namespace, 'aicr-snapshot'))).toBe(true);
+    // Cleanup removed everything the run created (the staging ConfigMap too); the namespace stays.
+    expect(result.cleanup?.deleted.map((r) => r.kind).sort()).toEqual(['ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'Job', 'Role', 'RoleBinding', 'ServiceAccount']);
+    expect(await objectsOfRun(config.runId)).toEqual([]);
+    expect(await exists(paths.namespace(namespace))).toBe(true);
   });
 
   it('with cleanup disabled, keeps everything and warns about the cluster-wide binding left behind', async () => {
@@ -61,9 +63,13 @@ describe('a full snapshot run on the real control plane', () => {
     const result = await runSnapshot(deployer, { timeoutMs: 60_000, cleanup: false, signal: AbortSignal.timeout(60_000) });
     expect(result.cleanup).toBeUndefined();
     const warnings = events.flatMap((e) => (e.type === 'warning' ? [e.message] : []));
-    expect(warnings).toEqual([expect.stringContaining('resources kept in the cluster (cleanup disabled)')]);
-    expect(warnings[0]).toContain('ClusterRoleBinding aicr-node-reader');
-    for (const [kind, path] of agentObjectPaths(config)) expect(await exists(path), `${kind} should be kept`).toBe(true);
+    expect(warnings).toEqual([expect.stringContaining('resources kept (cleanup disabled)')]);
+    expect(warnings[0]).toContain(`ClusterRoleBinding ${deployer.names.clusterRole}`);
+    expect(warnings[0]).toContain(`aicr-studio cleanup --context aicr-admin -n ${namespace} --run-id ${config.runId}`);
+    const kept = events.flatMap((e) => (e.type === 'resource' && e.action === 'kept' ? [e.kind] : []));
+    expect(kept).toHaveLength(7);
+    for (const [kind, path] of agentObjectPaths(deployer)) expect(await exists(path), `${kind} should be kept`).toBe(true);
     await deployer.cleanup({ enabled: true }, AbortSignal.timeout(30_000));
+    expect(await objectsOfRun(config.runId)).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@
 import { inject } from 'vitest';
 import { defaultAgentConfig, type AgentConfig } from '../../shared/agent-config.ts';
 import { Deployer } from '../../electron/agent/deployer.ts';
-import type { DeployerEvent } from '../../electron/agent/events.ts';
+import type { RunEvent } from '../../electron/agent/events.ts';
 import type { KubeClient } from '../../electron/kube/client.ts';
 import { clientForContext } from '../../electron/kube/context.ts';
 import { isNotFound } from '../../electron/kube/errors.ts';
@@ -20,27 +20,24 @@ export function client(context: string = CONTEXTS.admin): KubeClient {
   return clientForContext({ kubeconfigPath: cluster().kubeconfig, context });
 }
 
-/** A config aimed at the simulated GPU nodes, in a namespace of the test's own. */
+/** A config aimed at the simulated GPU nodes, in a namespace of the test's own, with a fresh run ID. */
 export function gpuConfig(overrides: Partial<AgentConfig> = {}): AgentConfig {
-  const namespace = overrides.namespace ?? 'default';
   return defaultAgentConfig({
-    namespace,
     nodeSelector: { nodeGroup: 'customer-gpu' },
     tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
-    output: `cm://${namespace}/aicr-snapshot`,
     ...overrides,
   });
 }
 
 export interface RecordedRun {
   deployer: Deployer;
-  events: DeployerEvent[];
+  events: RunEvent[];
   /** Milliseconds since the recorder was made, per event. */
   times: number[];
 }
 
 export function recordedDeployer(config: AgentConfig, context: string = CONTEXTS.admin): RecordedRun {
-  const events: DeployerEvent[] = [];
+  const events: RunEvent[] = [];
   const times: number[] = [];
   const start = Date.now();
   const deployer = new Deployer(client(context), config, {
@@ -69,18 +66,43 @@ export async function jobGone(namespace: string, name: string, timeoutMs = 30_00
   });
 }
 
-/** The five RBAC objects and the Job a run creates, as [label, path]. */
-export function agentObjectPaths(config: AgentConfig): [string, string][] {
-  const ns = config.namespace;
-  const sa = config.serviceAccountName;
+/** The run-owned objects of a run, as [kind, path]: Job, ServiceAccount, Role, RoleBinding, ClusterRole, ClusterRoleBinding, staging ConfigMap. */
+export function agentObjectPaths(deployer: Deployer): [string, string][] {
+  const ns = deployer.config.namespace;
+  const { job, serviceAccount, clusterRole, stagingConfigMap } = deployer.names;
   return [
-    ['Job', paths.job(ns, config.jobName)],
-    ['ServiceAccount', paths.serviceAccount(ns, sa)],
-    ['Role', paths.role(ns, sa)],
-    ['RoleBinding', paths.roleBinding(ns, sa)],
-    ['ClusterRole', paths.clusterRole('aicr-node-reader')],
-    ['ClusterRoleBinding', paths.clusterRoleBinding('aicr-node-reader')],
+    ['Job', paths.job(ns, job)],
+    ['ServiceAccount', paths.serviceAccount(ns, serviceAccount)],
+    ['Role', paths.role(ns, serviceAccount)],
+    ['RoleBinding', paths.roleBinding(ns, serviceAccount)],
+    ['ClusterRole', paths.clusterRole(clusterRole)],
+    ['ClusterRoleBinding', paths.clusterRoleBinding(clusterRole)],
+    ['ConfigMap', paths.configMap(ns, stagingConfigMap)],
   ];
+}
+
+const RUN_LABELLED = [
+  '/api/v1/pods',
+  '/api/v1/serviceaccounts',
+  '/api/v1/configmaps',
+  '/apis/batch/v1/jobs',
+  '/apis/rbac.authorization.k8s.io/v1/roles',
+  '/apis/rbac.authorization.k8s.io/v1/rolebindings',
+  '/apis/rbac.authorization.k8s.io/v1/clusterroles',
+  '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings',
+];
+
+/** Every object in the cluster carrying the run's ID label (pods included), as "collection/name"; waits for terminating pods first. */
+export async function objectsOfRun(runId: string): Promise<string[]> {
+  const labelSelector = `aicr.run/run-id=${runId}`;
+  await watchUntil(client(), { path: '/api/v1/pods', labelSelector }, (_c, pods) => (pods.size === 0 ? true : undefined), { signal: AbortSignal.timeout(30_000) });
+  const lists = await Promise.all(
+    RUN_LABELLED.map(async (path) => {
+      const list = await client().request<{ items: { metadata: { name: string } }[] }>(path, { query: { labelSelector } });
+      return list.items.map((i) => `${path.split('/').at(-1)}/${i.metadata.name}`);
+    }),
+  );
+  return lists.flat();
 }
 
 /** A fresh namespace name per test keeps runs independent. */

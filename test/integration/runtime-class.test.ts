@@ -30,7 +30,7 @@ describe('RuntimeClass', () => {
     expect(pod.status.phase).toBe('Running');
     expect(pod.spec.runtimeClassName).toBe('nvidia');
     expect(pod.spec.containers[0]?.env).toContainEqual({ name: 'NVIDIA_VISIBLE_DEVICES', value: 'all' });
-    const job = await client().request<Job>(paths.job(namespace, 'aicr'));
+    const job = await client().request<Job>(paths.job(namespace, deployer.names.job));
     expect(job.spec.template.spec.runtimeClassName).toBe('nvidia');
     await deployer.waitForCompletion(60_000, signal);
     await deployer.cleanup({ enabled: true }, AbortSignal.timeout(30_000));
