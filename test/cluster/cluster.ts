@@ -37,6 +37,7 @@ export interface RunningCluster {
   server: string;
   pids(): number[];
   restartApiServer(): Promise<void>;
+  compactEtcd(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -138,6 +139,7 @@ export async function startCluster(dir: string, log: (message: string) => void =
     server: controlPlane.server,
     pids: () => controlPlane.pids(),
     restartApiServer: () => controlPlane.restartApiServer(),
+    compactEtcd: () => controlPlane.compactEtcd(),
     stop,
   };
 }

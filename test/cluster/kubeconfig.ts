@@ -26,11 +26,15 @@ export interface KubeconfigInputs {
   execToken: string;
 }
 
+/** Each run of the exec plugin appends a line here, so tests can count invocations. */
+export const EXEC_PLUGIN_CALLS_FILE = 'exec-credential-plugin.calls';
+
 /** An exec credential plugin, as `aws eks get-token` would be: prints an ExecCredential with a bearer token. */
 async function writeExecPlugin(dir: string, token: string): Promise<string> {
   const file = path.join(dir, 'exec-credential-plugin.sh');
   const credential = JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token } });
-  await writeFile(file, `#!/bin/sh\n# Test exec credential plugin for the aicr-exec context.\ncat <<'EOF'\n${credential}\nEOF\n`);
+  const calls = path.join(dir, EXEC_PLUGIN_CALLS_FILE);
+  await writeFile(file, `#!/bin/sh\n# Test exec credential plugin for the aicr-exec context.\necho call >> '${calls}'\ncat <<'EOF'\n${credential}\nEOF\n`);
   await chmod(file, 0o755);
   return file;
 }

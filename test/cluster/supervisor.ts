@@ -32,6 +32,13 @@ const control = http.createServer((req, res) => {
     );
     return;
   }
+  if (req.method === 'POST' && req.url === '/compact-etcd' && cluster) {
+    cluster.compactEtcd().then(
+      (revision) => reply(200, { revision }),
+      (err: Error) => reply(500, { error: err.message }),
+    );
+    return;
+  }
   if (req.method === 'POST' && req.url === '/shutdown') {
     reply(200, { stopping: true });
     void shutdown(0);

@@ -21,6 +21,8 @@ describe('watch resilience', () => {
     const result = await run;
     expect(parseSnapshot(result.snapshot).kind).toBe('Snapshot');
     expect(events.some((e) => e.type === 'reconnecting' && e.what === 'agent Job')).toBe(true);
+    // The log stream itself dropped with the API server and was resumed.
+    expect(events.some((e) => e.type === 'reconnecting' && e.what === 'agent logs')).toBe(true);
     const lines = events.flatMap((e) => (e.type === 'log' ? e.lines : []));
     // Every line of the agent arrived exactly once and in order, across the restart.
     const elapsed = lines.flatMap((l) => /elapsed=(\d+)s/.exec(l)?.[1] ?? []).map(Number);
