@@ -151,26 +151,50 @@ export class KubeClient {
     const transport = url.protocol === 'http:' ? http : https;
     const where = `${method} ${this.server}${url.pathname}`;
     return new Promise((resolve, reject) => {
+      let settled = false;
+      const settle = (outcome: () => void) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(headersTimer);
+        options.signal?.removeEventListener('abort', onAbort);
+        outcome();
+      };
       const req = transport.request(
         url,
-        { method, headers, agent: this.agentFor(credentials.cert, credentials.key), signal: options.signal, timeout: RESPONSE_HEADERS_TIMEOUT_MS },
-        (response) => {
-          req.setTimeout(0); // from here on, body reads are bounded by the caller (request timeout, watch watchdog)
-          resolve(response);
-        },
+        // `timeout` also bounds a proxy's CONNECT (the proxy agent passes it on).
+        { method, headers, agent: this.agentFor(credentials.cert, credentials.key), timeout: RESPONSE_HEADERS_TIMEOUT_MS },
+        (response) =>
+          settle(() => {
+            req.setTimeout(0); // from here on, body reads are bounded by the caller (request timeout, watch watchdog)
+            const signal = options.signal;
+            if (signal) {
+              // Cancelling ends a body being read (watch and log streams included).
+              const endBody = () => response.destroy(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+              signal.addEventListener('abort', endBody, { once: true });
+              response.once('close', () => signal.removeEventListener('abort', endBody));
+            }
+            resolve(response);
+          }),
       );
-      req.on('timeout', () => req.destroy(Object.assign(new Error(`i/o timeout (no response within ${RESPONSE_HEADERS_TIMEOUT_MS / 1000}s)`), { code: 'ETIMEDOUT' })));
+      const fail = (err: NodeJS.ErrnoException) =>
+        settle(() => {
+          req.destroy();
+          if (options.signal?.aborted) reject(options.signal.reason);
+          else if (isTlsTrustCode(err.code)) reject(new KubeTlsError(`${where}: TLS: ${err.message}`, err.code, err));
+          else reject(new KubeNetworkError(`${where}: ${err.message}`, err.code, err));
+        });
+      // Not left to the request: while a proxy agent is still connecting, a destroyed request reports nothing.
+      const onAbort = () => fail(new Error('aborted'));
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      const headersTimer = setTimeout(() => fail(Object.assign(new Error(`i/o timeout (no response within ${RESPONSE_HEADERS_TIMEOUT_MS / 1000}s)`), { code: 'ETIMEDOUT' })), RESPONSE_HEADERS_TIMEOUT_MS);
+      req.on('timeout', () => fail(Object.assign(new Error(`i/o timeout (no response within ${RESPONSE_HEADERS_TIMEOUT_MS / 1000}s)`), { code: 'ETIMEDOUT' })));
       req.on('socket', (socket) => {
         if (!socket.connecting) return; // a kept-alive connection
-        const timer = setTimeout(() => req.destroy(Object.assign(new Error(`dial tcp ${url.host}: i/o timeout`), { code: 'ETIMEDOUT' })), CONNECT_TIMEOUT_MS);
+        const timer = setTimeout(() => fail(Object.assign(new Error(`dial tcp ${url.host}: i/o timeout`), { code: 'ETIMEDOUT' })), CONNECT_TIMEOUT_MS);
         socket.once('connect', () => clearTimeout(timer));
         socket.once('close', () => clearTimeout(timer));
       });
-      req.on('error', (err: NodeJS.ErrnoException) => {
-        if (options.signal?.aborted) reject(options.signal.reason);
-        else if (isTlsTrustCode(err.code)) reject(new KubeTlsError(`${where}: TLS: ${err.message}`, err.code, err));
-        else reject(new KubeNetworkError(`${where}: ${err.message}`, err.code, err));
-      });
+      req.on('error', fail);
       req.end(payload);
     });
   }

@@ -1,48 +1,145 @@
+import http from 'node:http';
 import net from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KubeClient } from '../../electron/kube/client.ts';
-import { isNetworkError, KubeNetworkError } from '../../electron/kube/errors.ts';
+import { isNetworkError, isTlsFailure, KubeApiError, KubeNetworkError, KubeTlsError } from '../../electron/kube/errors.ts';
+import type { ClusterEntry, UserEntry } from '../../electron/kube/kubeconfig.ts';
+import { watchUntil } from '../../electron/kube/watch.ts';
 
 // A server that accepts connections and never says a word: what a half-broken VPN or proxy looks like.
 const held = new Set<net.Socket>();
 const silent = net.createServer((socket) => held.add(socket));
 await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-afterAll(() => {
+
+/** A plain-HTTP server answering with whatever the test sets (kubectl proxy speaks http://). */
+let handler: http.RequestListener = (_req, res) => res.end('{}');
+const plain = http.createServer((req, res) => handler(req, res));
+await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
+const plainUrl = `http://127.0.0.1:${(plain.address() as net.AddressInfo).port}`;
+
+afterAll(async () => {
   for (const socket of held) socket.destroy();
-  return new Promise<void>((resolve) => silent.close(() => resolve()));
+  plain.closeAllConnections();
+  await Promise.all([new Promise((r) => silent.close(r)), new Promise((r) => plain.close(r))]);
 });
 
-function clientFor(server: string): KubeClient {
+const port = (server: net.Server) => (server.address() as net.AddressInfo).port;
+
+function clientFor(server: string, cluster: Partial<ClusterEntry> = {}, user: Partial<UserEntry> = {}): KubeClient {
   return new KubeClient({
     name: 'ctx',
-    cluster: { name: 'c', server, insecureSkipTlsVerify: true },
-    user: { name: 'u', token: 'secret', impersonateGroups: [] },
+    cluster: { name: 'c', server, insecureSkipTlsVerify: true, ...cluster },
+    user: { name: 'u', token: 'secret', impersonateGroups: [], ...user },
   });
 }
 
 describe('KubeClient transport failures', () => {
   it('a server that never answers is a network error, not a cancellation', async () => {
-    const { port } = silent.address() as net.AddressInfo;
-    const error = await clientFor(`https://127.0.0.1:${port}`).request('/version', { timeoutMs: 300 }).catch((e: unknown) => e);
+    const error = await clientFor(`https://127.0.0.1:${port(silent)}`).request('/version', { timeoutMs: 300 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(KubeNetworkError);
     expect((error as Error).message).toContain('i/o timeout');
     expect(isNetworkError(error)).toBe(true);
   });
   it("the caller's own cancellation stays a cancellation", async () => {
-    const { port } = silent.address() as net.AddressInfo;
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error('user cancelled')), 100);
-    const error = await clientFor(`https://127.0.0.1:${port}`).request('/version', { signal: controller.signal, timeoutMs: 5_000 }).catch((e: unknown) => e);
+    const error = await clientFor(`https://127.0.0.1:${port(silent)}`).request('/version', { signal: controller.signal, timeoutMs: 5_000 }).catch((e: unknown) => e);
     expect((error as Error).message).toBe('user cancelled');
     expect(isNetworkError(error)).toBe(false);
+  });
+  it('a proxy that accepts and never answers is bounded by the caller signal, streams included', async () => {
+    const client = clientFor('https://10.255.255.1:6443', { proxyUrl: `http://127.0.0.1:${port(silent)}` });
+    const started = Date.now();
+    const error = await client.stream('/api/v1/pods', { signal: AbortSignal.timeout(500) }).catch((e: unknown) => e);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect((error as Error).name).toBe('TimeoutError');
   });
   it('a closed port is refused at once', async () => {
     const closed = net.createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const { port } = closed.address() as net.AddressInfo;
+    const closedPort = port(closed);
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const error = await clientFor(`https://127.0.0.1:${port}`).request('/version').catch((e: unknown) => e);
+    const error = await clientFor(`https://127.0.0.1:${closedPort}`).request('/version').catch((e: unknown) => e);
     expect((error as KubeNetworkError).code).toBe('ECONNREFUSED');
     expect((error as Error).message).toMatch(/^GET https:\/\/127\.0\.0\.1:\d+\/version: connect ECONNREFUSED/);
+  });
+  it('user:password in the server URL never appears in messages', async () => {
+    const client = clientFor(`https://admin:PLANTED-PASSWORD@127.0.0.1:${port(silent)}`);
+    expect(client.server).toBe(`https://127.0.0.1:${port(silent)}`);
+    const error = await client.request('/version', { timeoutMs: 200 }).catch((e: unknown) => e);
+    expect((error as Error).message).not.toContain('PLANTED-PASSWORD');
+    expect((error as Error).message).toContain('i/o timeout');
+  });
+  it('an untrusted certificate is a TLS problem, not a network outage', async () => {
+    const { createServer } = await import('node:https');
+    const { execFileSync } = await import('node:child_process');
+    const { mkdtempSync, readFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(`${tmpdir()}/aicr-tls-`);
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${dir}/key.pem`, '-out', `${dir}/cert.pem`, '-subj', '/CN=other', '-days', '1'], { stdio: 'ignore' });
+    const tls = createServer({ key: readFileSync(`${dir}/key.pem`), cert: readFileSync(`${dir}/cert.pem`) }, (_req, res) => res.end('{}'));
+    await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
+    try {
+      const error = await clientFor(`https://127.0.0.1:${port(tls)}`, { insecureSkipTlsVerify: false }).request('/version').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(KubeTlsError);
+      expect(isTlsFailure(error)).toBe(true);
+      expect(isNetworkError(error)).toBe(false);
+    } finally {
+      tls.close();
+    }
+  });
+});
+
+describe('KubeClient over http:// (kubectl proxy)', () => {
+  it('works, and sends the credential', async () => {
+    let authorization: string | undefined;
+    handler = (req, res) => {
+      authorization = req.headers.authorization;
+      res.end(JSON.stringify({ gitVersion: 'v1.37.2' }));
+    };
+    expect(await clientFor(plainUrl).request('/version')).toEqual({ gitVersion: 'v1.37.2' });
+    expect(authorization).toBe('Bearer secret');
+  });
+  it('a huge error body is cut, not buffered', async () => {
+    handler = (_req, res) => {
+      res.writeHead(500, { 'Content-Type': 'text/plain' });
+      const chunk = Buffer.alloc(1024 * 1024, 'e');
+      const pump = () => {
+        while (!res.destroyed && res.write(chunk));
+        if (!res.destroyed) res.once('drain', pump);
+      };
+      pump();
+    };
+    const before = process.memoryUsage().rss;
+    const error = await clientFor(plainUrl).request('/version').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(KubeApiError);
+    expect((error as KubeApiError).status).toBe(500);
+    expect((error as Error).message.length).toBeLessThanOrEqual(500);
+    expect(process.memoryUsage().rss - before).toBeLessThan(64 * 1024 * 1024);
+  });
+  it('a Status error keeps its reason and loses control sequences', async () => {
+    handler = (_req, res) => {
+      res.writeHead(403, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ kind: 'Status', reason: 'Forbidden', message: 'no\x1b]0;title\x07 way' }));
+    };
+    const error = (await clientFor(plainUrl).request('/api').catch((e: unknown) => e)) as KubeApiError;
+    expect([error.status, error.reason, error.message]).toEqual([403, 'Forbidden', 'no way']);
+  });
+  it('one bad watch line is reported and skipped', async () => {
+    handler = (req, res) => {
+      if (!req.url?.includes('watch=true')) return res.end(JSON.stringify({ metadata: { resourceVersion: '1' }, items: [] }));
+      res.write('{"type":"ADDED","object":{"metadata":{"name":"a","resourceVersion":"2"}}}\n');
+      res.write('this is not json\n');
+      res.write('{"type":"ADDED","object":{"metadata":{"name":"b","resourceVersion":"3"}}}\n');
+    };
+    const problems: string[] = [];
+    const names = await watchUntil<{ metadata: { name: string } }, string[]>(
+      clientFor(plainUrl),
+      { path: '/api/v1/namespaces/x/pods' },
+      (_change, objects) => (objects.size === 2 ? [...objects.values()].map((o) => o.metadata.name) : undefined),
+      { signal: AbortSignal.timeout(5_000), onBadEvent: (p) => problems.push(p) },
+    );
+    expect(names).toEqual(['a', 'b']);
+    expect(problems).toEqual(['skipped a watch event that is not valid JSON (16 bytes)']);
   });
 });

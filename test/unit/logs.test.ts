@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { splitTimestamp, timestampNanos } from '../../electron/agent/logs.ts';
+import { ResumeFilter, splitTimestamp, timestampNanos } from '../../electron/agent/logs.ts';
+import { LineSplitter } from '../../electron/kube/line-splitter.ts';
 
 describe('kubelet log timestamps', () => {
   it('parses RFC 3339 with any fraction length to nanoseconds', () => {
@@ -19,5 +20,86 @@ describe('kubelet log timestamps', () => {
     expect(splitTimestamp('2026-11-27T19:30:01.5Z [agent] collecting')).toEqual({ nanos: 1795807801500000000n, text: '[agent] collecting' });
     expect(splitTimestamp('2026-11-27T19:30:01Z ')).toEqual({ nanos: 1795807801000000000n, text: '' });
     expect(splitTimestamp('no timestamp here')).toEqual({ text: 'no timestamp here' });
+  });
+});
+
+describe('resuming a log stream neither loses nor repeats lines', () => {
+  const t = (text: string) => timestampNanos(text)!;
+  /** Feeds streams of timestamped lines through one filter, as streamLogs does across resumes. */
+  function deliver(streams: [string, string][][]): string[] {
+    const filter = new ResumeFilter();
+    const out: string[] = [];
+    for (const stream of streams) {
+      filter.restart();
+      for (const [ts, text] of stream) if (filter.accept(t(ts))) out.push(text);
+    }
+    return out;
+  }
+  it('skips what the resumed stream repeats from the start of the second', () => {
+    const first: [string, string][] = [
+      ['2026-11-27T19:30:00.1Z', 'a'],
+      ['2026-11-27T19:30:01.2Z', 'b'],
+      ['2026-11-27T19:30:01.3Z', 'c'],
+    ];
+    // sinceTime is whole seconds: the kubelet resends everything from 19:30:01.
+    const resumed: [string, string][] = [
+      ['2026-11-27T19:30:01.2Z', 'b'],
+      ['2026-11-27T19:30:01.3Z', 'c'],
+      ['2026-11-27T19:30:01.4Z', 'd'],
+    ];
+    expect(deliver([first, resumed])).toEqual(['a', 'b', 'c', 'd']);
+  });
+  it('lines sharing one timestamp are counted, so a resume in the middle of them keeps the rest', () => {
+    const same = '2026-11-27T19:30:01.5Z';
+    const first: [string, string][] = [
+      [same, 'x1'],
+      [same, 'x2'],
+    ];
+    const resumed: [string, string][] = [
+      [same, 'x1'],
+      [same, 'x2'],
+      [same, 'x3'],
+      ['2026-11-27T19:30:01.6Z', 'y'],
+    ];
+    expect(deliver([first, resumed])).toEqual(['x1', 'x2', 'x3', 'y']);
+    // And identical lines at the same time are not mistaken for repeats.
+    expect(deliver([[[same, 'same'], [same, 'same']], [[same, 'same'], [same, 'same'], [same, 'same']]])).toEqual(['same', 'same', 'same']);
+  });
+  it('resumes at the second of the last delivered line', () => {
+    const filter = new ResumeFilter();
+    expect(filter.sinceTime).toBeUndefined();
+    filter.accept(t('2026-11-27T19:30:01.987654321Z'));
+    expect(filter.sinceTime).toBe('2026-11-27T19:30:01Z');
+  });
+  it('lines without timestamps always pass', () => expect(new ResumeFilter().accept(undefined)).toBe(true));
+});
+
+describe('the line splitter', () => {
+  it('keeps multi-byte characters intact across chunk boundaries', () => {
+    const text = 'GPU ✓ 温度 🙂\nnext\n';
+    const bytes = Buffer.from(text);
+    for (let cut = 1; cut < bytes.length; cut++) {
+      const splitter = new LineSplitter(1024);
+      const lines = [...splitter.push(bytes.subarray(0, cut)), ...splitter.push(bytes.subarray(cut)), ...splitter.flush()];
+      expect(lines, `cut at byte ${cut}`).toEqual(['GPU ✓ 温度 🙂', 'next']);
+    }
+  });
+  it('counts the limit in bytes and cuts long lines at character boundaries', () => {
+    const splitter = new LineSplitter(10);
+    const lines = splitter.push(Buffer.from(`${'é'.repeat(12)}\nok\n`));
+    expect(lines).toEqual(['ééééé', 'ééééé', 'éé', 'ok']);
+    for (const line of lines) expect(Buffer.byteLength(line)).toBeLessThanOrEqual(10);
+  });
+  it('never holds more than the limit of an endless line', () => {
+    const splitter = new LineSplitter(1000);
+    let delivered = 0;
+    for (let i = 0; i < 100; i++) delivered += splitter.push(Buffer.alloc(777, 'x')).join('').length;
+    expect(77_700 - delivered).toBeLessThanOrEqual(1000);
+  });
+  it('a last line without newline comes out on flush', () => {
+    const splitter = new LineSplitter(100);
+    expect(splitter.push(Buffer.from('a\nb'))).toEqual(['a']);
+    expect(splitter.flush()).toEqual(['b']);
+    expect(splitter.flush()).toEqual([]);
   });
 });
