@@ -21,7 +21,7 @@ export function quantityValue(quantity: string): number {
   if (!match) return Number.NaN;
   const suffix = match[3] ?? '';
   const number = Number(quantity.slice(0, quantity.length - suffix.length));
-  if (/^[eE]/.test(suffix)) return number * 10 ** Number(suffix.slice(1));
+  if (/^[eE][+-]?\d+$/.test(suffix)) return number * 10 ** Number(suffix.slice(1));
   return number * (suffixFactor[suffix] ?? Number.NaN);
 }
 

@@ -35,7 +35,7 @@ async function followSymlinks(given: string): Promise<string> {
     try {
       info = await lstat(current);
     } catch (err) {
-      if (errno(err) === 'ENOENT') return current;
+      if (errno(err) === 'ENOENT' || errno(err) === 'ENOTDIR') return current;
       throw invalid(given, `cannot inspect ${current} (${errno(err)})`);
     }
     if (!info.isSymbolicLink()) return current;
@@ -66,7 +66,7 @@ export async function checkFileTarget(given: string): Promise<FileTarget> {
   try {
     info = await stat(target);
   } catch (err) {
-    if (errno(err) !== 'ENOENT') throw invalid(given, `cannot inspect ${target} (${errno(err)})`);
+    if (errno(err) !== 'ENOENT' && errno(err) !== 'ENOTDIR') throw invalid(given, `cannot inspect ${target} (${errno(err)})`);
     await assertWritableDirectory(given, path.dirname(target));
     return { kind: 'create', path: target };
   }

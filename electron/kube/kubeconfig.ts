@@ -166,7 +166,7 @@ function readKubeconfigFile(file: string): Omit<LoadedKubeconfig, 'files'> | und
     throw newError(ErrorCode.InvalidRequest, `cannot read kubeconfig ${file}: ${(err as NodeJS.ErrnoException).code ?? 'read error'}`);
   }
   if (text.trim() === '') return undefined;
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false });
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: false });
   const syntax = doc.errors[0];
   if (syntax) {
     // The yaml library's own message quotes the offending lines, which may hold a token: report the position only.
@@ -192,7 +192,7 @@ function readKubeconfigFile(file: string): Omit<LoadedKubeconfig, 'files'> | und
 }
 
 /** Appends the entries whose names are new; linear in the number of entries. */
-function mergeFirstWins<T extends { name: string }>(into: T[], seen: Set<string>, from: readonly T[]): void {
+export function mergeFirstWins<T extends { name: string }>(into: T[], seen: Set<string>, from: readonly T[]): void {
   for (const item of from) {
     if (seen.has(item.name)) continue;
     seen.add(item.name);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { resolveContext, kubeconfigFiles, loadKubeconfig } from '../../electron/kube/kubeconfig.ts';
+import { kubeconfigFiles, loadKubeconfig, mergeFirstWins, resolveContext } from '../../electron/kube/kubeconfig.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'aicr-kubeconfig-'));
 function file(name: string, config: object): string {
@@ -58,5 +58,48 @@ describe('kubeconfig loading with kubectl semantics', () => {
   it('contexts pointing at undefined users or clusters are reported', () => {
     const broken = file('broken', { clusters: [cluster('c', 'https://c')], users: [], contexts: [context('x', 'c', 'ghost')], 'current-context': 'x' });
     expect(() => resolveContext(loadKubeconfig({ kubeconfigPath: broken }))).toThrow('refers to user "ghost"');
+  });
+});
+
+describe('kubeconfig edge cases', () => {
+  it('an empty file in the KUBECONFIG list is skipped', () => {
+    const empty = path.join(dir, 'empty');
+    writeFileSync(empty, '');
+    const loaded = loadKubeconfig({ env: { KUBECONFIG: [empty, first].join(path.delimiter) } });
+    expect(loaded.files).toEqual([first]);
+    expect(loaded.currentContext).toBe('prod');
+  });
+  it('a YAML syntax error names file, line and column, never the content', () => {
+    const broken = path.join(dir, 'syntax');
+    writeFileSync(broken, `apiVersion: v1\nusers:\n- name: admin\n  user:\n    token: PLANTED-TOKEN-abc123\n   bad: [indent\n`);
+    let message = '';
+    try {
+      loadKubeconfig({ kubeconfigPath: broken });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(new RegExp(`kubeconfig ${broken} is not valid YAML at line \\d+, column \\d+`));
+    expect(message).not.toContain('PLANTED-TOKEN');
+    expect(message).not.toContain('bad:');
+  });
+  it('a context without a user is reported clearly', () => {
+    const noUser = file('nouser', { clusters: [cluster('c', 'https://c')], users: [], contexts: [{ name: 'x', context: { cluster: 'c' } }], 'current-context': 'x' });
+    expect(() => resolveContext(loadKubeconfig({ kubeconfigPath: noUser }))).toThrow('context "x" names no user; add "user:" to the context in the kubeconfig');
+  });
+  it('a context whose cluster has no server is reported clearly', () => {
+    const noServer = file('noserver', { clusters: [{ name: 'c', cluster: {} }], users: [user('u', 't')], contexts: [context('x', 'c', 'u')], 'current-context': 'x' });
+    expect(() => resolveContext(loadKubeconfig({ kubeconfigPath: noServer }))).toThrow('cluster "c" of context "x" has no server URL');
+  });
+  it('merging stays linear in the number of contexts', () => {
+    const entries = (n: number, tag: string) => Array.from({ length: n }, (_v, i) => ({ name: `ctx-${i}`, tag }));
+    const into: { name: string; tag: string }[] = [];
+    const seen = new Set<string>();
+    const started = performance.now();
+    mergeFirstWins(into, seen, entries(200_000, 'first'));
+    mergeFirstWins(into, seen, entries(200_000, 'second'));
+    // A pairwise search would take minutes here; a set lookup takes milliseconds.
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(into).toHaveLength(200_000);
+    expect(into.every((e) => e.tag === 'first')).toBe(true);
   });
 });
