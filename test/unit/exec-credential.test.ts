@@ -24,7 +24,8 @@ function plugin(body: string, extra: Partial<ExecConfig> = {}): { exec: ExecConf
 }
 
 const credential = (status: object) => `cat <<'EOF'\n${JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status })}\nEOF`;
-const failure = (err: unknown) => err as Error;
+/** The rejection of a promise expected to reject. */
+const rejection = (promise: Promise<unknown>): Promise<Error> => promise.then(() => new Error('resolved unexpectedly'), (err: unknown) => err as Error);
 const until = async (check: () => boolean, ms = 5_000) => {
   const end = Date.now() + ms;
   while (!check() && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
@@ -66,7 +67,7 @@ describe('exec credential plugins', () => {
   it('a plugin that never returns is killed with its children when every waiting request is cancelled', async () => {
     const p = plugin(`sleep 300 &\necho $! > '${dir}/child-pid'\necho $$ > '${dir}/plugin-pid'\nwait`);
     const controllers = [new AbortController(), new AbortController()];
-    const waits = controllers.map((c) => execCredential(p.exec, cluster, c.signal).catch(failure));
+    const waits = controllers.map((c) => rejection(execCredential(p.exec, cluster, c.signal)));
     expect(await until(() => existsSync(`${dir}/child-pid`) && readFileSync(`${dir}/child-pid`, 'utf8').trim() !== '')).toBe(true);
     const pids = [`${dir}/plugin-pid`, `${dir}/child-pid`].map((f) => Number(readFileSync(f, 'utf8')));
     controllers[0]!.abort(new Error('first cancelled'));
@@ -81,13 +82,13 @@ describe('exec credential plugins', () => {
 
   it('times out with a clear message', async () => {
     const p = plugin('sleep 300');
-    const error = await execCredential(p.exec, cluster, undefined, 300).catch(failure);
+    const error = await rejection(execCredential(p.exec, cluster, undefined, 300));
     expect(error.message).toMatch(/credential plugin ".*" did not finish within 0.3s; run it yourself to see whether it waits for a login/);
   });
 
   it('caps its output', async () => {
     const p = plugin('head -c 5000000 /dev/zero');
-    const error = await execCredential(p.exec, cluster).catch(failure);
+    const error = await rejection(execCredential(p.exec, cluster));
     expect(error.message).toContain('printed more than 1048576 bytes');
   });
 
@@ -100,7 +101,7 @@ describe('exec credential plugins', () => {
       provideClusterInfo: false,
       installHint: 'Install it: brew install aicr-plugin\x1b]0;pwned\x07\x1b[2J',
     };
-    const error = await execCredential(exec, cluster).catch(failure);
+    const error = await rejection(execCredential(exec, cluster));
     expect(error.message).toContain('credential plugin "aicr-no-such-plugin" was not found; install it or put it on PATH');
     expect(error.message).toContain('Install it: brew install aicr-plugin');
     expect(error.message).not.toContain('\x1b');
@@ -108,7 +109,7 @@ describe('exec credential plugins', () => {
 
   it('failures show stderr without control sequences, never the arguments', async () => {
     const p = plugin("echo 'token expired\x1b[31m, log in again' >&2\nexit 3", { args: ['--secret', 'PLANTED-ARG-SECRET'] });
-    const error = await execCredential(p.exec, cluster).catch(failure);
+    const error = await rejection(execCredential(p.exec, cluster));
     expect(error.message).toContain('exited with code 3: token expired, log in again');
     expect(error.message).not.toContain('PLANTED-ARG-SECRET');
     expect(error.message).not.toContain('\x1b');
@@ -116,9 +117,9 @@ describe('exec credential plugins', () => {
 
   it('checks what the plugin printed', async () => {
     const wrongVersion = plugin(`cat <<'EOF'\n${JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1beta1', kind: 'ExecCredential', status: { token: 't' } })}\nEOF`);
-    expect((await execCredential(wrongVersion.exec, cluster).catch(failure)).message).toContain('printed apiVersion "client.authentication.k8s.io/v1beta1"');
-    expect((await execCredential(plugin('echo not json').exec, cluster).catch(failure)).message).toContain('is not an ExecCredential JSON object');
-    expect((await execCredential(plugin(credential({})).exec, cluster).catch(failure)).message).toContain('returned neither a token nor a client certificate');
+    expect((await rejection(execCredential(wrongVersion.exec, cluster))).message).toContain('printed apiVersion "client.authentication.k8s.io/v1beta1"');
+    expect((await rejection(execCredential(plugin('echo not json').exec, cluster))).message).toContain('is not an ExecCredential JSON object');
+    expect((await rejection(execCredential(plugin(credential({})).exec, cluster))).message).toContain('returned neither a token nor a client certificate');
   });
 
   it('gets KUBERNETES_EXEC_INFO and the configured env', async () => {
