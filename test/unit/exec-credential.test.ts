@@ -2,6 +2,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { rejection } from '../rejection.ts';
 import { execCredential, invalidateExecCredential, runningPluginCount, type ExecCredential } from '../../electron/kube/exec-credential.ts';
 import type { ClusterEntry, ExecConfig } from '../../electron/kube/kubeconfig.ts';
 
@@ -24,8 +25,6 @@ function plugin(body: string, extra: Partial<ExecConfig> = {}): { exec: ExecConf
 }
 
 const credential = (status: object) => `cat <<'EOF'\n${JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status })}\nEOF`;
-/** The rejection of a promise expected to reject. */
-const rejection = (promise: Promise<unknown>): Promise<Error> => promise.then(() => new Error('resolved unexpectedly'), (err: unknown) => err as Error);
 const until = async (check: () => boolean, ms = 5_000) => {
   const end = Date.now() + ms;
   while (!check() && Date.now() < end) await new Promise((r) => setTimeout(r, 20));

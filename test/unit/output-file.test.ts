@@ -3,10 +3,10 @@ import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { rejection } from '../rejection.ts';
 import { checkFileTarget, writeSnapshotFile } from '../../electron/cli/output-file.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'aicr-output-'));
-const failure = (err: unknown) => err as Error;
 
 describe('-o PATH never harms what is there', () => {
   it('a new file in an existing directory', async () => {
@@ -54,7 +54,7 @@ describe('-o PATH never harms what is there', () => {
     expect(statSync(fifo).isFIFO()).toBe(true);
   });
   it('a full disk fails clearly and leaves nothing partial', async () => {
-    const error = await writeSnapshotFile(await checkFileTarget('/dev/full'), 'x'.repeat(100_000)).catch(failure);
+    const error = await rejection(writeSnapshotFile(await checkFileTarget('/dev/full'), 'x'.repeat(100_000)));
     expect(error.message).toContain('cannot write the snapshot to /dev/full (ENOSPC');
   });
   it('a failed replacement leaves the original and no temporary file', async () => {
@@ -67,7 +67,7 @@ describe('-o PATH never harms what is there', () => {
     execFileSync('rm', [file]);
     mkdirSync(file);
     writeFileSync(path.join(file, 'keep'), 'k');
-    const error = await writeSnapshotFile(target, 'new').catch(failure);
+    const error = await rejection(writeSnapshotFile(target, 'new'));
     expect(error.message).toContain(`cannot write the snapshot to ${file}`);
     expect(readdirSync(sub)).toEqual(['snap.yaml']);
     expect(readFileSync(path.join(file, 'keep'), 'utf8')).toBe('k');
@@ -77,6 +77,6 @@ describe('-o PATH never harms what is there', () => {
     ['/tmp', 'invalid --output "/tmp": is a directory; give a file name such as snapshot.yaml'],
     ['/dev/null/x', 'invalid --output "/dev/null/x": /dev/null is not a directory'],
   ])('%s is refused before anything runs', async (given, message) => {
-    expect((await checkFileTarget(given).catch(failure)).message).toBe(`[INVALID_REQUEST] ${message}`);
+    expect((await rejection(checkFileTarget(given))).message).toBe(`[INVALID_REQUEST] ${message}`);
   });
 });
