@@ -92,10 +92,13 @@ const RUN_LABELLED = [
   '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings',
 ];
 
-/** Every object in the cluster carrying the run's ID label (pods included), as "collection/name"; waits for terminating pods first. */
-export async function objectsOfRun(runId: string): Promise<string[]> {
+/**
+ * Every object in the cluster carrying the run's ID label (pods included), as "collection/name".
+ * By default waits for the run's pods to go first (their deletion follows the Job's).
+ */
+export async function objectsOfRun(runId: string, options: { awaitPodDeletion?: boolean } = {}): Promise<string[]> {
   const labelSelector = `aicr.run/run-id=${runId}`;
-  await watchUntil(client(), { path: '/api/v1/pods', labelSelector }, (_c, pods) => (pods.size === 0 ? true : undefined), { signal: AbortSignal.timeout(30_000) });
+  if (options.awaitPodDeletion ?? true) await watchUntil(client(), { path: '/api/v1/pods', labelSelector }, (_c, pods) => (pods.size === 0 ? true : undefined), { signal: AbortSignal.timeout(30_000) });
   const lists = await Promise.all(
     RUN_LABELLED.map(async (path) => {
       const list = await client().request<{ items: { metadata: { name: string } }[] }>(path, { query: { labelSelector } });
