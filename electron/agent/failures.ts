@@ -4,7 +4,7 @@
  * could not be obtained (plugin) or were refused (401), or missing rights (403).
  */
 import { ErrorCode, isStructuredError, wrapError, type StructuredError } from '../../shared/errors.ts';
-import { isCredentialFailure, isForbidden, isNetworkError, isTlsFailure, isUnauthenticated } from '../kube/errors.ts';
+import { forbiddenCause, isCredentialFailure, isNetworkError, isTlsFailure, isUnauthenticated } from '../kube/errors.ts';
 
 export const UNREACHABLE_GUIDANCE =
   'cannot reach Kubernetes API server\n\nCheck your network connectivity:\n  - Is your VPN connected?\n  - Is the cluster endpoint correct in your kubeconfig?\n  - Are firewall rules allowing egress to the API server?';
@@ -14,6 +14,8 @@ export const CREDENTIAL_GUIDANCE =
   'cannot obtain credentials for the cluster\n\nThe kubeconfig user runs a credential plugin or reads a file that failed. Check that the plugin (for example aws, gke-gcloud-auth-plugin or kubelogin) is installed, on PATH, and logged in.';
 export const REJECTED_CREDENTIALS_GUIDANCE =
   'the API server rejected the credentials (401 Unauthorized)\n\nThe token or certificate in the kubeconfig is expired, revoked or for another cluster. Log in again (aws eks update-kubeconfig, gcloud container clusters get-credentials, kubelogin...) or refresh the kubeconfig.';
+export const ANONYMOUS_GUIDANCE =
+  'the API server does not know who you are (system:anonymous)\n\nThe kubeconfig user sent no credentials the server accepts (basic auth is not supported by most clusters). Use a token, a client certificate or a credential plugin.';
 export const INSUFFICIENT_PERMISSIONS_GUIDANCE = 'insufficient permissions to deploy agent\n\nTo deploy the agent, you need cluster admin privileges.';
 
 /** The error a failed cluster call maps to; `what` says what was being done, for failures that fit no class. */
@@ -22,7 +24,8 @@ export function connectionFailure(err: unknown, what: string, fallback: ErrorCod
   if (isNetworkError(err)) return wrapError(ErrorCode.ServiceUnavailable, UNREACHABLE_GUIDANCE, err);
   if (isCredentialFailure(err)) return wrapError(ErrorCode.Unauthorized, CREDENTIAL_GUIDANCE, err);
   if (isUnauthenticated(err)) return wrapError(ErrorCode.Unauthorized, REJECTED_CREDENTIALS_GUIDANCE, err);
-  if (isForbidden(err)) return wrapError(ErrorCode.Unauthorized, `${what}: forbidden`, err);
+  const forbidden = forbiddenCause(err);
+  if (forbidden) return wrapError(ErrorCode.Unauthorized, forbidden.message.includes('"system:anonymous"') ? ANONYMOUS_GUIDANCE : `${what}: forbidden`, err);
   if (isStructuredError(err) && err.code !== ErrorCode.Internal) return err;
   return wrapError(fallback, what, err);
 }

@@ -83,6 +83,15 @@ export const isConflict = (err: unknown): boolean => err instanceof KubeApiError
 export const isForbidden = (err: unknown): boolean => err instanceof KubeApiError && err.status === 403;
 export const isGone = (err: unknown): boolean => err instanceof KubeApiError && err.status === 410;
 export const isUnauthenticated = (err: unknown): boolean => inChain(err, (e) => e instanceof KubeApiError && e.status === 401);
+/** A 403 anywhere in the cause chain; the innermost API error, for its message. */
+export function forbiddenCause(err: unknown): KubeApiError | undefined {
+  let found: KubeApiError | undefined;
+  inChain(err, (e) => {
+    if (e instanceof KubeApiError && e.status === 403) found = e;
+    return found !== undefined;
+  });
+  return found;
+}
 export const isCredentialFailure = (err: unknown): boolean => inChain(err, (e) => e instanceof KubeCredentialError);
 export const isTlsFailure = (err: unknown): boolean => inChain(err, (e) => e instanceof KubeTlsError);
 
