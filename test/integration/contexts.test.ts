@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runSnapshot } from '../../electron/agent/run.ts';
 import { isStructuredError } from '../../shared/errors.ts';
 import { parseSnapshot } from '../../shared/snapshot.ts';
-import { CONTEXTS, gpuConfig, recordedDeployer, uniqueNamespace } from './helpers.ts';
+import { CONTEXTS, gpuConfig, objectsOfRun, recordedDeployer, uniqueNamespace } from './helpers.ts';
 
 describe('kubeconfig contexts', () => {
   it('an unreachable API server fails within seconds with SERVICE_UNAVAILABLE and the network guidance', async () => {
@@ -21,5 +21,6 @@ describe('kubeconfig contexts', () => {
     const result = await runSnapshot(deployer, { timeoutMs: 60_000, cleanup: true, signal: AbortSignal.timeout(60_000) });
     expect(parseSnapshot(result.snapshot).metadata['source-node']).toMatch(/^gpu-node-[12]$/);
     expect(result.cleanup?.deleted).toHaveLength(7);
+    expect(await objectsOfRun(deployer.runId)).toEqual([]);
   });
 });
