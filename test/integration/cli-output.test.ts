@@ -1,15 +1,41 @@
 /** Where the CLI puts the snapshot: files, devices, pipes, stdout, and what happens when that fails. */
+import { spawn } from 'node:child_process';
 import { chmodSync, lstatSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { paths } from '../../electron/kube/paths.ts';
 import { parseSnapshot } from '../../shared/snapshot.ts';
-import { client, CONTEXTS, exists, objectsOfRun, uniqueNamespace } from './helpers.ts';
+import { client, cluster, CONTEXTS, exists, objectsOfRun, uniqueNamespace } from './helpers.ts';
 import { RUN_ID_LINE, runCli, startCli } from './cli-process.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'aicr-cli-out-'));
 const snapshotArgs = (...extra: string[]) => ['snapshot', '--context', CONTEXTS.admin, '-n', uniqueNamespace('out'), '--node-selector', 'nodeGroup=customer-gpu', ...extra];
+
+describe('a slow reader', () => {
+  it('behind a paused stderr, the log flood waits instead of filling memory', async () => {
+    const child = spawn(process.execPath, [path.resolve('bin/aicr-studio.js'), ...snapshotArgs('--kubeconfig', cluster().kubeconfig, '--image', 'registry.example/aicr:logs-300000', '-o', '/dev/null')], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    child.stderr.pause();
+    let peakMb = 0;
+    const sample = setInterval(() => {
+      const status = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+      peakMb = Math.max(peakMb, Number(status?.[1] ?? 0) / 1024);
+    }, 100);
+    await new Promise((r) => setTimeout(r, 6_000));
+    clearInterval(sample);
+    let bytes = 0;
+    child.stderr.on('data', (d: Buffer) => (bytes += d.length)).resume();
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(code).toBe(0);
+    // 300,000 lines (18 MB) went through in the end...
+    expect(bytes).toBeGreaterThan(300_000 * 50);
+    // ...but while nobody read them the process stayed small (without backpressure it passes 190 MB).
+    expect(peakMb).toBeGreaterThan(0);
+    expect(peakMb).toBeLessThan(150);
+  });
+});
 
 describe('snapshot output targets', () => {
   it('a symlink to a 0600 file: the link stays, the file gets the snapshot and keeps its mode', async () => {
