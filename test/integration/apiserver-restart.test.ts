@@ -5,16 +5,12 @@ import { cluster, gpuConfig, recordedDeployer, uniqueNamespace } from './helpers
 
 describe('watch resilience', () => {
   it('survives the API server restarting mid-wait (re-list, re-watch) and completes', async () => {
-    const { deployer, events } = recordedDeployer(gpuConfig({ namespace: uniqueNamespace('restart'), image: 'registry.example/aicr:slow-15' }));
+    let logging: () => void = () => {};
+    const firstLog = new Promise<void>((resolve) => (logging = resolve));
+    const config = gpuConfig({ namespace: uniqueNamespace('restart'), image: 'registry.example/aicr:slow-15' });
+    const { deployer, events } = recordedDeployer(config, undefined, (e) => e.type === 'log' && logging());
     const run = runSnapshot(deployer, { timeoutMs: 60_000, cleanup: true, signal: AbortSignal.timeout(80_000) });
-    await new Promise<void>((resolve) => {
-      const check = setInterval(() => {
-        if (events.some((e) => e.type === 'log')) {
-          clearInterval(check);
-          resolve();
-        }
-      }, 100);
-    });
+    await firstLog;
     const restart = await fetch(`${cluster().control}/restart-apiserver`, { method: 'POST' });
     expect(restart.status).toBe(200);
 

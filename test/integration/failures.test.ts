@@ -3,17 +3,20 @@ import { runSnapshot } from '../../electron/agent/run.ts';
 import { paths } from '../../electron/kube/paths.ts';
 import type { AgentConfig } from '../../shared/agent-config.ts';
 import { isStructuredError, type StructuredError } from '../../shared/errors.ts';
+import type { RunEvent } from '../../electron/agent/events.ts';
 import { POD_SECURITY_RESTRICTED_NAMESPACE } from '../cluster/fixtures.ts';
 import { exists, gpuConfig, objectsOfRun, recordedDeployer, uniqueNamespace } from './helpers.ts';
 
 /** Runs a snapshot expected to fail; returns the error and how long it took. */
-async function failingRun(config: AgentConfig, timeoutMs = 60_000, signal: AbortSignal = AbortSignal.timeout(90_000)) {
-  const run = recordedDeployer(config);
+async function failingRun(config: AgentConfig, timeoutMs = 60_000, signal: AbortSignal = AbortSignal.timeout(90_000), onEvent?: (event: RunEvent) => void) {
+  const run = recordedDeployer(config, undefined, onEvent);
   const started = Date.now();
   const error = await runSnapshot(run.deployer, { timeoutMs, cleanup: true, signal }).then(
     () => undefined,
     (e: unknown) => e,
   );
+  // Whatever went wrong, the run's last word is its final phase.
+  expect(run.events.at(-1)).toMatchObject({ type: 'phase', phase: signal.aborted ? 'cancelled' : 'failed' });
   return { ...run, error: error as StructuredError, elapsedMs: Date.now() - started };
 }
 
@@ -95,11 +98,10 @@ describe('failures are reported clearly and early, and cleaned up', () => {
   it('cancellation through the AbortSignal, followed by cleanup', async () => {
     const config = gpuConfig({ namespace: uniqueNamespace('cancel'), image: 'registry.example/aicr:slow-60' });
     const cancel = new AbortController();
-    const pending = failingRun(config, 60_000, cancel.signal);
-    // Cancel once the agent is running.
-    await new Promise((r) => setTimeout(r, 3_000));
-    cancel.abort(new Error('user pressed cancel'));
-    const { error, elapsedMs, events } = await pending;
+    // Cancel once the agent is running and logging.
+    const { error, elapsedMs, events } = await failingRun(config, 60_000, cancel.signal, (e) => {
+      if (e.type === 'log') cancel.abort(new Error('user pressed cancel'));
+    });
     expect(isStructuredError(error, 'CANCELLED')).toBe(true);
     expect(error.message).toBe('[CANCELLED] user pressed cancel');
     expect(events.some((e) => e.type === 'log')).toBe(true);

@@ -36,7 +36,8 @@ export interface RecordedRun {
   times: number[];
 }
 
-export function recordedDeployer(config: AgentConfig, context: string = CONTEXTS.admin): RecordedRun {
+/** A Deployer recording its events; `onEvent` also sees each one (to act at a given moment of a run). */
+export function recordedDeployer(config: AgentConfig, context: string = CONTEXTS.admin, onEvent?: (event: RunEvent) => void): RecordedRun {
   const events: RunEvent[] = [];
   const times: number[] = [];
   const start = Date.now();
@@ -44,6 +45,7 @@ export function recordedDeployer(config: AgentConfig, context: string = CONTEXTS
     onEvent: (e) => {
       events.push(e);
       times.push(Date.now() - start);
+      onEvent?.(e);
     },
   });
   return { deployer, events, times };
