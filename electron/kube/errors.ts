@@ -16,27 +16,22 @@ export class KubeApiError extends Error {
   }
 }
 
-/** The request never got an HTTP answer (refused, unreachable, DNS, reset, no answer in time). */
-export class KubeNetworkError extends Error {
+/** A request that got no HTTP answer, with the system's error code (ECONNREFUSED, CERT_HAS_EXPIRED...). */
+abstract class KubeTransportError extends Error {
   readonly code: string | undefined;
 
   constructor(message: string, code: string | undefined, cause: unknown) {
     super(message, { cause });
-    this.name = 'KubeNetworkError';
+    this.name = new.target.name;
     this.code = code;
   }
 }
+
+/** The request never got an HTTP answer (refused, unreachable, DNS, reset, no answer in time). */
+export class KubeNetworkError extends KubeTransportError {}
 
 /** The server was reached but its certificate is not trusted (wrong CA, wrong name, expired): not a network outage. */
-export class KubeTlsError extends Error {
-  readonly code: string | undefined;
-
-  constructor(message: string, code: string | undefined, cause: unknown) {
-    super(message, { cause });
-    this.name = 'KubeTlsError';
-    this.code = code;
-  }
-}
+export class KubeTlsError extends KubeTransportError {}
 
 /** The kubeconfig's credential could not be obtained (exec plugin missing or failing, unreadable files). */
 export class KubeCredentialError extends Error {

@@ -4,10 +4,10 @@ import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
 import { loadKubeconfig, resolveContext } from '../../electron/kube/kubeconfig.ts';
 import { cluster, CONTEXTS, gpuConfig, objectsOfRun, uniqueNamespace } from './helpers.ts';
 import { RUN_ID_LINE, runCli, startCli } from './cli-process.ts';
+import { SINGLE_CONTEXT, writeSingleContextKubeconfig } from './kubeconfig-file.ts';
 
 const slowRun = () => ['snapshot', '-n', uniqueNamespace('signal'), '--node-selector', 'nodeGroup=customer-gpu', '--image', 'registry.example/aicr:slow-60'];
 
@@ -32,7 +32,7 @@ describe('signals cancel the run and clean up', () => {
     // Cleanup must still be running when the second signal comes: after the first one, the credential
     // plugin (whose tokens expire at once) turns slow, as a login refresh would.
     const slowLogin = slowCredentialKubeconfig();
-    const cli = startCli([...slowRun(), '--kubeconfig', slowLogin.kubeconfig, '--context', 'slow-login']);
+    const cli = startCli([...slowRun(), '--kubeconfig', slowLogin.kubeconfig, '--context', SINGLE_CONTEXT]);
     const runId = (await cli.waitForStderr(RUN_ID_LINE))[1]!;
     await cli.waitForStderr(/agent pod: .*phase=Running/);
     slowLogin.turnSlow();
@@ -47,7 +47,7 @@ describe('signals cancel the run and clean up', () => {
     expect(remains?.[2]).toContain(`--run-id ${runId}`);
     expect(await objectsOfRun(runId, { awaitPodDeletion: false })).toContainEqual(expect.stringMatching(/^jobs\//));
 
-    const removal = await runCli([...remains![2]!.split(' ').slice(1).map((a) => (a === 'slow-login' ? CONTEXTS.admin : a))]);
+    const removal = await runCli([...remains![2]!.split(' ').slice(1).map((a) => (a === SINGLE_CONTEXT ? CONTEXTS.admin : a))]);
     expect(removal.code).toBe(0);
     expect(removal.stderr).toMatch(new RegExp(`removed: run=${runId} object=Job `));
     expect(await objectsOfRun(runId)).toEqual([]);
@@ -65,16 +65,11 @@ function slowCredentialKubeconfig(): { kubeconfig: string; turnSlow: () => void 
   const credential = JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token, expirationTimestamp: '1970-01-01T00:00:00Z' } });
   writeFileSync(plugin, `#!/bin/sh\nif [ -e '${marker}' ]; then sleep 30; fi\ncat <<'EOF'\n${credential}\nEOF\n`);
   chmodSync(plugin, 0o755);
-  const kubeconfig = path.join(dir, 'kubeconfig');
-  writeFileSync(
-    kubeconfig,
-    stringify({
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [{ name: 'c', cluster: { server: exec.cluster.server, 'certificate-authority': exec.cluster.caFile } }],
-      users: [{ name: 'u', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: plugin } } }],
-      contexts: [{ name: 'slow-login', context: { cluster: 'c', user: 'u' } }],
-    }),
+  const kubeconfig = writeSingleContextKubeconfig(
+    dir,
+    'kubeconfig',
+    { server: exec.cluster.server, 'certificate-authority': exec.cluster.caFile },
+    { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: plugin } },
   );
   return { kubeconfig, turnSlow: () => writeFileSync(marker, '') };
 }

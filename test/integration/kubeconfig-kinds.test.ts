@@ -1,17 +1,17 @@
 /** Kinds of kubeconfig a cluster admin has: a plain-HTTP `kubectl proxy`, an exec credential plugin. */
-import { readFileSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
 import { loadKubeconfig, resolveContext } from '../../electron/kube/kubeconfig.ts';
 import { parseSnapshot } from '../../shared/snapshot.ts';
 import { EXEC_PLUGIN_CALLS_FILE } from '../cluster/kubeconfig.ts';
 import { cluster, CONTEXTS, uniqueNamespace } from './helpers.ts';
 import { runCli } from './cli-process.ts';
+import { writeSingleContextKubeconfig } from './kubeconfig-file.ts';
 
 /** What `kubectl proxy` does: plain HTTP on loopback, forwarding to the API server with the admin's client certificate. */
 async function startKubectlProxy(): Promise<{ url: string; close: () => void }> {
@@ -40,18 +40,8 @@ afterAll(() => proxy.close());
 describe('more kinds of contexts', () => {
   it('an http:// server (kubectl proxy) runs a full snapshot', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'aicr-proxy-'));
-    const kubeconfig = path.join(dir, 'kubeconfig');
-    writeFileSync(
-      kubeconfig,
-      stringify({
-        apiVersion: 'v1',
-        kind: 'Config',
-        clusters: [{ name: 'proxy', cluster: { server: proxy.url } }],
-        users: [{ name: 'proxy', user: {} }],
-        contexts: [{ name: 'proxy', context: { cluster: 'proxy', user: 'proxy' } }],
-        'current-context': 'proxy',
-      }),
-    );
+    // As kubectl proxy is used: no credentials of its own.
+    const kubeconfig = writeSingleContextKubeconfig(dir, 'kubeconfig', { server: proxy.url }, {});
     const out = path.join(dir, 'snapshot.yaml');
     const result = await runCli(['snapshot', '--kubeconfig', kubeconfig, '-n', uniqueNamespace('proxy'), '--node-selector', 'nodeGroup=customer-gpu', '-o', out]);
     expect(result.stderr).toContain('snapshot saved to file');

@@ -6,29 +6,16 @@ import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
 import { loadKubeconfig, resolveContext } from '../../electron/kube/kubeconfig.ts';
 import { cluster, CONTEXTS } from './helpers.ts';
 import { runCli } from './cli-process.ts';
+import { writeSingleContextKubeconfig } from './kubeconfig-file.ts';
 
 const SECRETS = ['PLANTED-TOKEN-7f3a', 'PLANTED-PASSWORD-9c1e', 'PLANTED-ARG-2b8d', 'PLANTED-KEYDATA-5d0c'];
 const dir = mkdtempSync(path.join(tmpdir(), 'aicr-secrets-'));
 
-function kubeconfig(name: string, server: string, user: object, clusterExtra: object = {}): string {
-  const file = path.join(dir, name);
-  writeFileSync(
-    file,
-    stringify({
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [{ name: 'c', cluster: { server, ...clusterExtra } }],
-      users: [{ name: 'u', user }],
-      contexts: [{ name: 'ctx', context: { cluster: 'c', user: 'u' } }],
-      'current-context': 'ctx',
-    }),
-  );
-  return file;
-}
+const kubeconfig = (name: string, server: string, user: Record<string, unknown>, cluster: Record<string, unknown> = {}) =>
+  writeSingleContextKubeconfig(dir, name, { server, ...cluster }, user);
 
 describe('secrets never reach the output', () => {
   const real = resolveContext(loadKubeconfig({ kubeconfigPath: cluster().kubeconfig }), CONTEXTS.admin).cluster;
