@@ -1,6 +1,6 @@
 /** The CLI interrupted as CI, `timeout`, a closed SSH session or an impatient user would. */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -42,6 +42,8 @@ describe('signals cancel the run and clean up', () => {
     const result = await cli.done;
     expect(result.code).toBe(143);
     expect(result.stderr).toContain('received SIGTERM again: stopping cleanup');
+    // The credential plugin it was waiting for did not outlive it.
+    expect(processesRunning(slowLogin.plugin)).toEqual([]);
     const remains = /cleanup interrupted; still in the cluster: (.*)\. Remove them with: (aicr-studio cleanup .*)/.exec(result.stderr);
     expect(remains?.[1]).toContain(`Job `);
     expect(remains?.[2]).toContain(`--run-id ${runId}`);
@@ -54,8 +56,20 @@ describe('signals cancel the run and clean up', () => {
   });
 });
 
+/** PIDs of running processes whose command line mentions the text. */
+function processesRunning(text: string): number[] {
+  return readdirSync('/proc').flatMap((entry) => {
+    if (!/^\d+$/.test(entry)) return [];
+    try {
+      return readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(text) ? [Number(entry)] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
 /** A kubeconfig whose exec plugin hands out tokens that expire at once, and takes 30 s once turned slow. */
-function slowCredentialKubeconfig(): { kubeconfig: string; turnSlow: () => void } {
+function slowCredentialKubeconfig(): { kubeconfig: string; plugin: string; turnSlow: () => void } {
   const loaded = loadKubeconfig({ kubeconfigPath: cluster().kubeconfig });
   const exec = resolveContext(loaded, CONTEXTS.exec);
   const token = (JSON.parse(execFileSync(exec.user.exec!.command, { encoding: 'utf8' })) as { status: { token: string } }).status.token;
@@ -71,7 +85,7 @@ function slowCredentialKubeconfig(): { kubeconfig: string; turnSlow: () => void 
     { server: exec.cluster.server, 'certificate-authority': exec.cluster.caFile },
     { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: plugin } },
   );
-  return { kubeconfig, turnSlow: () => writeFileSync(marker, '') };
+  return { kubeconfig, plugin, turnSlow: () => writeFileSync(marker, '') };
 }
 
 describe('the cleanup command', () => {
