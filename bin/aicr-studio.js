@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 const REQUIRED_MAJOR = 24;
 
 if (Number(process.versions.node.split('.')[0]) < REQUIRED_MAJOR) {
-  const projectNode = fileURLToPath(new URL('../node_modules/node/bin/node', import.meta.url));
+  const projectNode = fileURLToPath(import.meta.resolve('../node_modules/node/bin/node'));
   if (!existsSync(projectNode)) {
     process.stderr.write(`aicr-studio needs Node ${REQUIRED_MAJOR} or newer (this is ${process.version}); run npm ci in the project, then npx aicr-studio\n`);
     process.exit(2);
