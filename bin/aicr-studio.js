@@ -3,6 +3,7 @@
 // an older Node (a system Node 20) hands over to the Node 24 the project installs, or says what to do.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import module from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const REQUIRED_MAJOR = 24;
@@ -18,6 +19,8 @@ if (Number(process.versions.node.split('.')[0]) < REQUIRED_MAJOR) {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => process.exit(code ?? 128 + ({ SIGINT: 2, SIGHUP: 1, SIGTERM: 15 }[signal] ?? 1)));
 } else {
+  // V8's code cache for our modules (in the OS temp dir): later starts skip most compilation.
+  module.enableCompileCache?.();
   const { main } = await import('../electron/cli/main.ts');
   const code = await main(process.argv.slice(2));
   // Exit now rather than when the event loop drains: a proxy or plugin that never answers must not keep

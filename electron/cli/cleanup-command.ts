@@ -8,16 +8,10 @@ import { isRunId } from '../../shared/run-names.ts';
 import { listLeftoverRuns, removeLeftoverRun, type LeftoverRun } from '../agent/leftovers.ts';
 import { describeObject } from '../agent/owned.ts';
 import { clientForContext } from '../kube/context.ts';
-import type { FlagSpec, ParsedFlags } from './flags.ts';
-import { CONTEXT_FLAGS, contextSelectionFrom } from './snapshot-options.ts';
+import type { ParsedFlags } from './flags.ts';
+import { contextSelectionFrom } from './snapshot-options.ts';
 import type { Terminal } from './terminal.ts';
 
-export const CLEANUP_FLAGS: FlagSpec[] = [
-  ...CONTEXT_FLAGS,
-  { name: 'namespace', alias: 'n', kind: 'string', usage: 'only runs whose agent namespace is this one', defaultText: 'all namespaces' },
-  { name: 'run-id', kind: 'string', usage: 'delete what this run left (even if its Job is still active)' },
-  { name: 'all-finished', kind: 'bool', usage: 'delete what every run with no active Job left' },
-];
 
 function age(createdAt: string, now: number): string {
   const seconds = Math.max(0, Math.round((now - Date.parse(createdAt)) / 1000));

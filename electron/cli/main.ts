@@ -5,10 +5,8 @@
  * (the run then says what remains); a third exits at once.
  */
 import { cancelledError, describeError, exitCodeFor, isStructuredError } from '../../shared/errors.ts';
-import { cleanupCommand, CLEANUP_FLAGS } from './cleanup-command.ts';
+import { CLEANUP_FLAGS } from './cleanup-flags.ts';
 import { formatHelp, parseFlags, type FlagSpec } from './flags.ts';
-import { manifestsCommand } from './manifests-command.ts';
-import { snapshotCommand } from './snapshot-command.ts';
 import { MANIFESTS_FLAGS, SNAPSHOT_FLAGS, snapshotOptionsFrom } from './snapshot-options.ts';
 import { processTerminal, type Terminal } from './terminal.ts';
 
@@ -80,9 +78,10 @@ export async function main(argv: readonly string[], term: Terminal = processTerm
       await term.stdout(formatHelp(`Usage: aicr-studio ${command} [flags]`, spec.summary, spec.flags));
       return 0;
     }
-    if (command === 'cleanup') await cleanupCommand(flags, term, interrupt.run);
-    else if (command === 'manifests') await manifestsCommand(snapshotOptionsFrom(flags), term);
-    else await snapshotCommand(snapshotOptionsFrom(flags), term, { signal: interrupt.run, cleanupSignal: interrupt.cleanup });
+    // Each command loads only what it needs: manifests never loads the cluster client (start-up time).
+    if (command === 'cleanup') await (await import('./cleanup-command.ts')).cleanupCommand(flags, term, interrupt.run);
+    else if (command === 'manifests') await (await import('./manifests-command.ts')).manifestsCommand(snapshotOptionsFrom(flags), term);
+    else await (await import('./snapshot-command.ts')).snapshotCommand(snapshotOptionsFrom(flags), term, { signal: interrupt.run, cleanupSignal: interrupt.cleanup });
     return 0;
   } catch (err) {
     if (interrupt.exitCode !== undefined) {
