@@ -1,8 +1,10 @@
+import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
-// The renderer: a plain browser bundle, the same one browser mode will serve.
+// The renderer: a plain browser bundle, the same one Electron loads and browser mode serves.
 export default defineConfig({
   root: 'renderer',
   base: './',
-  build: { outDir: '../.vite/renderer/main_window', emptyOutDir: true },
+  plugins: [react()],
+  build: { outDir: '../.vite/renderer/main_window', emptyOutDir: true, chunkSizeWarningLimit: 1500 },
 });

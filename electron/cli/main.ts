@@ -5,7 +5,7 @@
  * (the run then says what remains); a third exits at once.
  */
 import { cancelledError, describeError, exitCodeFor, isStructuredError } from '../../shared/errors.ts';
-import { CLEANUP_FLAGS } from './cleanup-flags.ts';
+import { CLEANUP_FLAGS, SERVE_FLAGS } from './command-flags.ts';
 import { formatHelp, parseFlags, type FlagSpec } from './flags.ts';
 import { MANIFESTS_FLAGS, SNAPSHOT_FLAGS, snapshotOptionsFrom } from './snapshot-options.ts';
 import { processTerminal, type Terminal } from './terminal.ts';
@@ -18,6 +18,7 @@ const COMMANDS: Record<string, { summary: string; flags: FlagSpec[] }> = {
   },
   manifests: { summary: 'Print the Namespace, RBAC, staging ConfigMap and Job that snapshot would create, without touching a cluster.', flags: MANIFESTS_FLAGS },
   cleanup: { summary: 'List what earlier runs left in the cluster; delete it with --run-id ID or --all-finished.', flags: CLEANUP_FLAGS },
+  serve: { summary: 'Browser mode: the app on http://127.0.0.1, for hosts without a desktop. Prints the URL to open.', flags: SERVE_FLAGS },
 };
 
 const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
@@ -80,6 +81,7 @@ export async function main(argv: readonly string[], term: Terminal = processTerm
     }
     // Each command loads only what it needs: manifests never loads the cluster client (start-up time).
     if (command === 'cleanup') await (await import('./cleanup-command.ts')).cleanupCommand(flags, term, interrupt.run);
+    else if (command === 'serve') await (await import('./serve-command.ts')).serveCommand(flags, term, interrupt.run);
     else if (command === 'manifests') await (await import('./manifests-command.ts')).manifestsCommand(snapshotOptionsFrom(flags), term);
     else await (await import('./snapshot-command.ts')).snapshotCommand(snapshotOptionsFrom(flags), term, { signal: interrupt.run, cleanupSignal: interrupt.cleanup });
     return 0;

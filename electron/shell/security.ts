@@ -14,11 +14,15 @@ export const secureWebPreferences = {
   spellcheck: false,
 } as const;
 
-/** No inline or eval'd script, nothing loaded from elsewhere, no plugins, no framing. */
+/**
+ * No inline or eval'd script, nothing loaded from elsewhere, no plugins, no framing. Styles may be
+ * inline: the terminal (xterm) and the YAML viewer (CodeMirror) inject <style> elements at run time;
+ * a style cannot run code.
+ */
 export const contentSecurityPolicy = [
   "default-src 'self'",
   "script-src 'self'",
-  "style-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data:",
   "font-src 'self'",
   "connect-src 'self'",

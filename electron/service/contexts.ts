@@ -1,0 +1,121 @@
+/**
+ * The user's kubeconfig contexts for the app: listed with what a picker shows, each with its own
+ * client (credentials stay here, in main), probed for reachability, version and identity without
+ * blocking on slow or dead clusters, and read for the form's suggestions (nodes, namespaces,
+ * RuntimeClasses). Every operation names its context; there is no "current cluster" here.
+ */
+import { GPU_RESOURCE } from '../../shared/gpu.ts';
+import { toPlainError } from '../../shared/errors.ts';
+import type { ClusterInventory, ContextProbe, ContextSummary, NodeSummary } from '../../shared/contract.ts';
+import { redactUrl } from '../../shared/terminal-text.ts';
+import { connectionFailure } from '../agent/failures.ts';
+import { KubeClient } from '../kube/client.ts';
+import { loadKubeconfig, resolveContext, type KubeconfigSource, type LoadedKubeconfig } from '../kube/kubeconfig.ts';
+import { paths } from '../kube/paths.ts';
+
+const PROBE_TIMEOUT_MS = 5_000;
+
+interface NodeObject {
+  metadata: { name: string; labels?: Record<string, string> };
+  spec?: { taints?: { key: string; value?: string; effect: string }[] };
+  status?: { capacity?: Record<string, string> };
+}
+
+export class ContextRegistry {
+  private readonly source: KubeconfigSource;
+  private loaded: LoadedKubeconfig | undefined;
+  private readonly clients = new Map<string, KubeClient>();
+
+  constructor(source: KubeconfigSource) {
+    this.source = source;
+  }
+
+  /** Forgets the loaded kubeconfig and clients (the files changed). */
+  reload(): void {
+    this.loaded = undefined;
+    this.clients.clear();
+  }
+
+  private kubeconfig(): LoadedKubeconfig {
+    this.loaded ??= loadKubeconfig(this.source);
+    return this.loaded;
+  }
+
+  list(): ContextSummary[] {
+    const loaded = this.kubeconfig();
+    return loaded.contexts.map((c) => ({
+      name: c.name,
+      cluster: c.cluster,
+      user: c.user,
+      namespace: c.namespace ?? 'default',
+      server: redactUrl(loaded.clusters.find((cl) => cl.name === c.cluster)?.server ?? ''),
+      file: loaded.files[0] ?? '',
+      current: c.name === loaded.currentContext,
+    }));
+  }
+
+  /** The context's client (one per context, reused by every run on it). */
+  client(name: string): KubeClient {
+    let client = this.clients.get(name);
+    if (!client) {
+      client = new KubeClient(resolveContext(this.kubeconfig(), name));
+      this.clients.set(name, client);
+    }
+    return client;
+  }
+
+  async probe(name: string, signal: AbortSignal): Promise<ContextProbe> {
+    const scoped = AbortSignal.any([signal, AbortSignal.timeout(PROBE_TIMEOUT_MS)]);
+    try {
+      const client = this.client(name);
+      const [version, review] = await Promise.all([
+        client.request<{ gitVersion: string }>(paths.version(), { signal: scoped, timeoutMs: PROBE_TIMEOUT_MS }),
+        client
+          .request<{ status?: { userInfo?: { username?: string; groups?: string[] } } }>('/apis/authentication.k8s.io/v1/selfsubjectreviews', {
+            method: 'POST',
+            body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' },
+            signal: scoped,
+            timeoutMs: PROBE_TIMEOUT_MS,
+          })
+          .catch(() => undefined),
+      ]);
+      const user = review?.status?.userInfo;
+      return { reachable: true, serverVersion: version.gitVersion, ...(user?.username ? { username: user.username, groups: user.groups ?? [] } : {}) };
+    } catch (err) {
+      if (signal.aborted) throw signal.reason;
+      return { reachable: false, error: toPlainError(connectionFailure(err, `cannot probe context ${name}`)) };
+    }
+  }
+
+  async inventory(name: string, signal: AbortSignal): Promise<ClusterInventory> {
+    const client = this.client(name);
+    // Each list on its own: a user who may not list nodes still gets namespaces, and so on.
+    const list = async <T>(path: string): Promise<T[]> => {
+      try {
+        return (await client.request<{ items: T[] }>(path, { signal })).items;
+      } catch {
+        if (signal.aborted) throw signal.reason;
+        return [];
+      }
+    };
+    const [nodes, namespaces, runtimeClasses] = await Promise.all([
+      list<NodeObject>(paths.nodes()),
+      list<{ metadata: { name: string } }>(paths.namespaces()),
+      list<{ metadata: { name: string } }>('/apis/node.k8s.io/v1/runtimeclasses'),
+    ]);
+    return {
+      nodes: nodes.map(nodeSummary),
+      namespaces: namespaces.map((n) => n.metadata.name),
+      runtimeClasses: runtimeClasses.map((r) => r.metadata.name),
+    };
+  }
+}
+
+function nodeSummary(node: NodeObject): NodeSummary {
+  return {
+    name: node.metadata.name,
+    labels: node.metadata.labels ?? {},
+    taints: node.spec?.taints ?? [],
+    gpus: Number(node.status?.capacity?.[GPU_RESOURCE] ?? 0),
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * The local snapshot library: every captured snapshot is kept as `<context>-<node>-<timestamp>.yaml`
+ * in one folder, written atomically (a complete temporary file linked into place), listed newest first.
+ */
+import { randomBytes } from 'node:crypto';
+import { link, mkdir, open, readdir, readFile, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import type { SnapshotEntry } from '../../shared/contract.ts';
+import { ErrorCode, newError } from '../../shared/errors.ts';
+
+const ENTRY = /^(.+)-([^-]+(?:-[^-]+)*)-(\d{8}T\d{6}Z)\.yaml$/;
+
+/** A file-name-safe form of a context or node name. */
+function slug(text: string): string {
+  return text.replace(/[^A-Za-z0-9._]+/g, '_').replace(/^[._]+/, '').slice(0, 100) || 'unnamed';
+}
+
+function stamp(date: Date): string {
+  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+}
+
+export class SnapshotLibrary {
+  readonly dir: string;
+
+  constructor(dir: string) {
+    this.dir = dir;
+  }
+
+  /** Saves the snapshot and returns its entry; never overwrites another snapshot. */
+  async save(context: string, node: string, yaml: string, at = new Date()): Promise<SnapshotEntry> {
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    const base = `${slug(context)}-${slug(node)}-${stamp(at)}`;
+    for (let n = 0; n < 100; n++) {
+      const id = `${base}${n === 0 ? '' : `.${n}`}.yaml`;
+      const target = path.join(this.dir, id);
+      const temp = path.join(this.dir, `.${id}.${randomBytes(6).toString('hex')}.tmp`);
+      const handle = await open(temp, 'wx', 0o600);
+      try {
+        await handle.writeFile(yaml);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      // link() fails on an existing name, so a snapshot already there is never replaced.
+      try {
+        await link(temp, target);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EEXIST') continue;
+        throw err;
+      } finally {
+        await unlink(temp);
+      }
+      return { id, context, node, timestamp: at.toISOString(), bytes: Buffer.byteLength(yaml) };
+    }
+    throw newError(ErrorCode.Internal, `too many snapshots named ${base}`);
+  }
+
+  async list(): Promise<SnapshotEntry[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch {
+      return [];
+    }
+    const entries = await Promise.all(
+      names
+        .filter((n) => n.endsWith('.yaml') && !n.startsWith('.'))
+        .map(async (id) => {
+          const info = await stat(path.join(this.dir, id));
+          const match = ENTRY.exec(id.replace(/\.\d+\.yaml$/, '.yaml'));
+          return { id, context: match?.[1] ?? '', node: match?.[2] ?? '', timestamp: info.mtime.toISOString(), bytes: info.size };
+        }),
+    );
+    return entries.sort((a, b) => b.timestamp.localeCompare(a.timestamp));
+  }
+
+  async read(id: string): Promise<string> {
+    // The contract only lets plain file names through; this keeps it so for any caller.
+    if (path.basename(id) !== id || id.startsWith('.')) throw newError(ErrorCode.InvalidRequest, `invalid snapshot id "${id}"`);
+    try {
+      return await readFile(path.join(this.dir, id), 'utf8');
+    } catch {
+      throw newError(ErrorCode.NotFound, `snapshot ${id} is not in the library`);
+    }
+  }
+}

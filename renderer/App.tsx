@@ -1,0 +1,50 @@
+import { useEffect } from 'react';
+import { AgentForm } from './components/AgentForm.tsx';
+import { Permissions } from './components/Permissions.tsx';
+import { RunView } from './components/RunView.tsx';
+import { Sidebar } from './components/Sidebar.tsx';
+import { SnapshotViewer } from './components/SnapshotViewer.tsx';
+import { useStudio } from './store.ts';
+
+/** Keyboard shortcuts for the main actions: Ctrl+Enter runs, Escape cancels the shown run. */
+function useShortcuts() {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const { shownRun, runs, cancelRun } = useStudio.getState();
+      if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) (document.querySelector('[data-testid="run"]') as HTMLButtonElement | null)?.click();
+      if (e.key === 'Escape' && shownRun && runs[shownRun]?.summary.outcome === 'running') void cancelRun(shownRun);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+}
+
+export function App() {
+  const { init, error, dismissError, selected } = useStudio();
+  useEffect(() => {
+    void init();
+  }, [init]);
+  useShortcuts();
+  return (
+    <div className="app">
+      <Sidebar />
+      <main>
+        <h1 className="title">aicr-studio{selected ? <span className="muted"> · {selected}</span> : null}</h1>
+        {error && (
+          <div className="error" role="alert">
+            <pre>{error}</pre>
+            <button type="button" onClick={dismissError}>
+              Dismiss
+            </button>
+          </div>
+        )}
+        <div className="columns">
+          <AgentForm />
+          <Permissions />
+        </div>
+        <RunView />
+        <SnapshotViewer />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,171 @@
+/**
+ * The renderer's state (zustand): contexts and what is known of them, the form, the permission
+ * checks, runs with their non-log events, and the snapshot library. Log lines never go through here:
+ * the terminal takes them straight from the transport.
+ */
+import { create } from 'zustand';
+import type { ClusterInventory, ContextProbe, ContextSummary, LeftoverSummary, PermissionCheckResult, RunSummary, SnapshotEntry } from '../shared/contract.ts';
+import { describeError } from '../shared/errors.ts';
+import { terminalFor } from './terminals.ts';
+import { api } from './transport.ts';
+import { agentSettingsOf, loadSettings, saveSettings, type FormSettings } from './settings.ts';
+
+export interface RunRecord {
+  summary: RunSummary;
+  /** Non-log events in order, with the time they arrived. */
+  events: { at: number; type: string; [key: string]: unknown }[];
+}
+
+interface State {
+  contexts: ContextSummary[];
+  selected?: string;
+  probes: Record<string, ContextProbe | 'probing'>;
+  inventory: Record<string, ClusterInventory>;
+  leftovers: Record<string, LeftoverSummary[]>;
+  settings?: FormSettings;
+  checks?: PermissionCheckResult[];
+  checking: boolean;
+  runs: Record<string, RunRecord>;
+  shownRun?: string;
+  snapshots: SnapshotEntry[];
+  viewing?: { id: string; yaml: string };
+  error?: string;
+  init(): Promise<void>;
+  select(context: string): Promise<void>;
+  updateSettings(patch: Partial<FormSettings>): void;
+  checkPermissions(): Promise<void>;
+  startRun(): Promise<void>;
+  cancelRun(runId: string): Promise<void>;
+  showRun(runId: string): void;
+  openSnapshot(id: string): Promise<void>;
+  refreshSnapshots(): Promise<void>;
+  removeLeftovers(runId: string): Promise<void>;
+  dismissError(): void;
+}
+
+export const useStudio = create<State>((set, get) => {
+  const fail = (err: unknown) => set({ error: describeError(err) });
+
+  api.onEvent((event) => {
+    if (event.type === 'run-summary') {
+      const existing = get().runs[event.run.runId];
+      set({ runs: { ...get().runs, [event.run.runId]: { summary: event.run, events: existing?.events ?? [] } } });
+      terminalFor(event.run.runId); // runs started elsewhere (another window) get their terminal too
+      if (event.run.snapshotId && event.run.outcome === 'done') {
+        void get().refreshSnapshots();
+        if (get().shownRun === event.run.runId) void get().openSnapshot(event.run.snapshotId);
+      }
+      return;
+    }
+    if (event.event.type === 'log') return;
+    const { runId } = event.event;
+    // A run's first events can arrive before its summary (the run starts before startRun answers).
+    const run = get().runs[runId] ?? { summary: { runId, context: '', namespace: '', startedAt: new Date().toISOString(), outcome: 'running', phase: 'starting' }, events: [] };
+    set({ runs: { ...get().runs, [runId]: { ...run, events: [...run.events, { ...event.event, at: Date.now() }] } } });
+  });
+
+  const probe = (name: string) => {
+    set({ probes: { ...get().probes, [name]: 'probing' } });
+    // Each context on its own: a dead cluster never holds up the others.
+    api.call('probeContext', { context: name }).then(
+      (result) => set({ probes: { ...get().probes, [name]: result } }),
+      (err: unknown) => set({ probes: { ...get().probes, [name]: { reachable: false, error: { code: 'INTERNAL', message: describeError(err), summary: describeError(err), guidance: '', details: {}, causes: [] } } } }),
+    );
+  };
+
+  return {
+    contexts: [],
+    probes: {},
+    inventory: {},
+    leftovers: {},
+    checking: false,
+    runs: {},
+    snapshots: [],
+    async init() {
+      try {
+        const contexts = await api.call('listContexts', {});
+        set({ contexts });
+        for (const c of contexts) probe(c.name);
+        const runs = await api.call('listRuns', {});
+        set({ runs: Object.fromEntries(runs.map((r) => [r.runId, { summary: r, events: [] }])) });
+        await get().refreshSnapshots();
+        const current = contexts.find((c) => c.current) ?? contexts[0];
+        if (current) await get().select(current.name);
+      } catch (err) {
+        fail(err);
+      }
+    },
+    async select(name) {
+      const context = get().contexts.find((c) => c.name === name);
+      if (!context) return;
+      set({ selected: name, settings: loadSettings(name, context.namespace), checks: undefined });
+      void api.call('clusterInventory', { context: name }).then((inv) => set({ inventory: { ...get().inventory, [name]: inv } }), () => undefined);
+      void api.call('listLeftovers', { context: name }).then((l) => set({ leftovers: { ...get().leftovers, [name]: l } }), () => undefined);
+      await get().checkPermissions();
+    },
+    updateSettings(patch) {
+      const { selected, settings } = get();
+      if (!selected || !settings) return;
+      const next = { ...settings, ...patch };
+      saveSettings(selected, next);
+      set({ settings: next });
+    },
+    async checkPermissions() {
+      const { selected, settings } = get();
+      if (!selected || !settings) return;
+      set({ checking: true });
+      try {
+        const checks = await api.call('checkPermissions', { context: selected, settings: agentSettingsOf(settings) });
+        if (get().selected === selected) set({ checks });
+      } catch (err) {
+        set({ checks: undefined });
+        fail(err);
+      } finally {
+        set({ checking: false });
+      }
+    },
+    async startRun() {
+      const { selected, settings } = get();
+      if (!selected || !settings) return;
+      try {
+        const run = await api.call('startRun', { context: selected, settings: agentSettingsOf(settings), timeoutMs: settings.timeoutMinutes * 60_000, cleanup: !settings.keepResources });
+        set({ runs: { ...get().runs, [run.runId]: { summary: run, events: get().runs[run.runId]?.events ?? [] } }, shownRun: run.runId, viewing: undefined });
+      } catch (err) {
+        fail(err);
+      }
+    },
+    async cancelRun(runId) {
+      try {
+        await api.call('cancelRun', { runId });
+      } catch (err) {
+        fail(err);
+      }
+    },
+    showRun(runId) {
+      set({ shownRun: runId });
+    },
+    async openSnapshot(id) {
+      try {
+        set({ viewing: await api.call('readSnapshot', { id }) });
+      } catch (err) {
+        fail(err);
+      }
+    },
+    async refreshSnapshots() {
+      set({ snapshots: await api.call('listSnapshots', {}) });
+    },
+    async removeLeftovers(runId) {
+      const { selected } = get();
+      if (!selected) return;
+      try {
+        await api.call('removeLeftovers', { context: selected, runId });
+        set({ leftovers: { ...get().leftovers, [selected]: await api.call('listLeftovers', { context: selected }) } });
+      } catch (err) {
+        fail(err);
+      }
+    },
+    dismissError() {
+      set({ error: undefined });
+    },
+  };
+});

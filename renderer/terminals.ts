@@ -1,0 +1,77 @@
+/**
+ * One xterm terminal per run, created when the run starts and kept after its pod ends, so switching
+ * between runs loses nothing. Log batches are written straight from the transport (never through the
+ * store) and acknowledged once xterm has processed them: main's flow control then paces the log
+ * stream to what the terminal can take. Scrollback is bounded. A terminal takes lines before it is
+ * shown; it is opened in the view the first time it appears there.
+ */
+import { FitAddon } from '@xterm/addon-fit';
+import { SearchAddon } from '@xterm/addon-search';
+import { Terminal } from '@xterm/xterm';
+import { api } from './transport.ts';
+
+export const SCROLLBACK_LINES = 20_000;
+
+export interface RunTerminal {
+  terminal: Terminal;
+  fit: FitAddon;
+  search: SearchAddon;
+  follow: boolean;
+  lines: number;
+}
+
+const terminals = new Map<string, RunTerminal>();
+
+export function terminalFor(runId: string): RunTerminal {
+  const existing = terminals.get(runId);
+  if (existing) return existing;
+  const dark = matchMedia('(prefers-color-scheme: dark)').matches;
+  const terminal = new Terminal({
+    scrollback: SCROLLBACK_LINES,
+    convertEol: true,
+    disableStdin: true,
+    cursorBlink: false,
+    cursorInactiveStyle: 'none',
+    fontSize: 12,
+    theme: dark ? { background: '#111418' } : { background: '#fbfbfc', foreground: '#1d2329', cursor: '#fbfbfc', selectionBackground: '#b4d5fe' },
+  });
+  const fit = new FitAddon();
+  const search = new SearchAddon();
+  terminal.loadAddon(fit);
+  terminal.loadAddon(search);
+  const entry: RunTerminal = { terminal, fit, search, follow: true, lines: 0 };
+  terminals.set(runId, entry);
+  api.onEvent((event) => {
+    if (event.type !== 'run-event' || event.event.runId !== runId || event.event.type !== 'log') return;
+    const lines = event.event.lines as string[];
+    entry.lines += lines.length;
+    terminal.write(`${lines.join('\n')}\n`, () => {
+      if (entry.follow) terminal.scrollToBottom();
+      void api.call('ackLogs', { runId, lines: lines.length });
+    });
+  });
+  return entry;
+}
+
+/** Shows the terminal in `slot`: opened there the first time, moved there afterwards. */
+export function showTerminal(entry: RunTerminal, slot: HTMLElement): void {
+  const element = entry.terminal.element;
+  if (element) slot.append(element);
+  else entry.terminal.open(slot);
+  entry.fit.fit();
+  entry.terminal.refresh(0, entry.terminal.rows - 1);
+}
+
+/** The terminal's text (what its scrollback still holds), for copy and download. */
+export function terminalText(entry: RunTerminal): string {
+  const buffer = entry.terminal.buffer.active;
+  const out: string[] = [];
+  for (let i = 0; i < buffer.length; i++) {
+    const line = buffer.getLine(i);
+    if (!line) continue;
+    if (line.isWrapped && out.length > 0) out[out.length - 1] += line.translateToString(true);
+    else out.push(line.translateToString(true));
+  }
+  while (out.length > 0 && out.at(-1) === '') out.pop();
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,57 @@
+/**
+ * How the renderer reaches main: the preload's `window.aicrStudio` in Electron, a WebSocket in
+ * browser mode (the page's own origin; the access token travels in its cookie). Both implement the
+ * contract's StudioApi; the renderer never sees anything else.
+ */
+import type { AppEvent, CallName, CallParams, CallResult, StudioApi } from '../shared/contract.ts';
+import { fromPlainError, type PlainError } from '../shared/errors.ts';
+
+declare global {
+  interface Window {
+    aicrStudio?: StudioApi;
+  }
+}
+
+type Reply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: PlainError };
+
+function webSocketApi(url: string): StudioApi {
+  const listeners = new Set<(event: AppEvent) => void>();
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
+  let nextId = 1;
+  const socket = new WebSocket(url);
+  const opened = new Promise<void>((resolve, reject) => {
+    socket.addEventListener('open', () => resolve(), { once: true });
+    socket.addEventListener('error', () => reject(new Error('cannot connect to aicr-studio (is `aicr-studio serve` still running?)')), { once: true });
+  });
+  socket.addEventListener('message', (message) => {
+    const data = JSON.parse(String(message.data)) as Reply | { event: AppEvent };
+    if ('event' in data) {
+      for (const listener of listeners) listener(data.event);
+      return;
+    }
+    const waiter = pending.get(data.id);
+    pending.delete(data.id);
+    if (data.ok) waiter?.resolve(data.result);
+    else waiter?.reject(fromPlainError(data.error));
+  });
+  socket.addEventListener('close', () => {
+    for (const waiter of pending.values()) waiter.reject(new Error('the connection to aicr-studio closed'));
+    pending.clear();
+  });
+  return {
+    async call<N extends CallName>(name: N, params: CallParams<N>): Promise<CallResult<N>> {
+      await opened;
+      const id = nextId++;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+        socket.send(JSON.stringify({ id, call: name, params }));
+      });
+    },
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
+export const api: StudioApi = window.aicrStudio ?? webSocketApi(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api`);
