@@ -8,11 +8,23 @@ import path from 'node:path';
 import type { SnapshotEntry } from '../../shared/contract.ts';
 import { ErrorCode, newError } from '../../shared/errors.ts';
 
-const ENTRY = /^(.+)-([^-]+(?:-[^-]+)*)-(\d{8}T\d{6}Z)\.yaml$/;
+const STAMPED = /^(.+)-(\d{8}T\d{6}Z)(?:\.\d+)?\.yaml$/;
+const HEAD_BYTES = 4096;
 
-/** A file-name-safe form of a context or node name. */
+/** A file-name-safe form of a context or node name (hyphens kept: node and context names have them). */
 function slug(text: string): string {
-  return text.replace(/[^A-Za-z0-9._]+/g, '_').replace(/^[._]+/, '').slice(0, 100) || 'unnamed';
+  return text.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._-]+/, '').slice(0, 100) || 'unnamed';
+}
+
+/** The snapshot's source node, from the top of the file (where its metadata is), without reading it all. */
+async function sourceNode(file: string): Promise<string> {
+  const handle = await open(file, 'r');
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(HEAD_BYTES), 0, HEAD_BYTES, 0);
+    return /source-node:\s*"?([^\s"]+)/.exec(buffer.toString('utf8', 0, bytesRead))?.[1] ?? '';
+  } finally {
+    await handle.close();
+  }
 }
 
 function stamp(date: Date): string {
@@ -66,9 +78,12 @@ export class SnapshotLibrary {
       names
         .filter((n) => n.endsWith('.yaml') && !n.startsWith('.'))
         .map(async (id) => {
-          const info = await stat(path.join(this.dir, id));
-          const match = ENTRY.exec(id.replace(/\.\d+\.yaml$/, '.yaml'));
-          return { id, context: match?.[1] ?? '', node: match?.[2] ?? '', timestamp: info.mtime.toISOString(), bytes: info.size };
+          const file = path.join(this.dir, id);
+          const [info, node] = await Promise.all([stat(file), sourceNode(file)]);
+          // <context>-<node>-<timestamp>.yaml: the context is what remains before the node.
+          const prefix = STAMPED.exec(id)?.[1] ?? '';
+          const context = node && prefix.endsWith(`-${slug(node)}`) ? prefix.slice(0, -slug(node).length - 1) : prefix;
+          return { id, context, node, timestamp: info.mtime.toISOString(), bytes: info.size };
         }),
     );
     return entries.sort((a, b) => b.timestamp.localeCompare(a.timestamp));
