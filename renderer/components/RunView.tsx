@@ -71,13 +71,18 @@ function LogTerminal({ runId }: { runId: string }) {
 
 export function RunView() {
   const { runs, shownRun, cancelRun, showRun, openSnapshot } = useStudio();
+  const panel = useRef<HTMLElement>(null);
+  // A run just started or chosen comes into view (its terminal renders only while visible).
+  useEffect(() => {
+    panel.current?.scrollIntoView({ block: 'start' });
+  }, [shownRun]);
   const list = Object.values(runs).sort((a, b) => b.summary.startedAt.localeCompare(a.summary.startedAt));
   const run = shownRun ? runs[shownRun] : undefined;
   if (list.length === 0) return null;
   const warnings = run?.events.filter((e) => e.type === 'warning').map((e) => String(e.message)) ?? [];
   const pod = run?.events.filter((e) => e.type === 'pod').at(-1)?.pod as { name?: string; node?: string; phase?: string; reason?: string } | undefined;
   return (
-    <section className="panel" aria-labelledby="runs-title">
+    <section className="panel" aria-labelledby="runs-title" ref={panel}>
       <header className="panel-header">
         <h2 id="runs-title">Runs</h2>
         <select aria-label="shown run" value={shownRun ?? ''} onChange={(e) => showRun(e.target.value)}>

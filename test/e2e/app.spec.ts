@@ -1,0 +1,123 @@
+/** What a cluster admin does in the app, in Chromium, against browser mode and the real control plane. */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { KubeClient } from '../../electron/kube/client.ts';
+import { loadKubeconfig, resolveContext } from '../../electron/kube/kubeconfig.ts';
+
+const SCREENSHOTS = 'docs/screenshots';
+
+async function open(page: Page, context = 'aicr-admin'): Promise<void> {
+  if (!page.url().startsWith('http')) await page.goto(process.env.AICR_E2E_URL as string);
+  await page.locator(`[data-context="${context}"]`).click();
+  await expect(page.locator(`[data-context="${context}"]`)).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByTestId('permissions-summary')).toBeVisible();
+}
+
+async function addSelector(page: Page, pair: string): Promise<void> {
+  await page.getByTestId('selector-input').fill(pair);
+  await page.getByTestId('selector-input').press('Enter');
+}
+
+/** Presses Run once the form and the permission checks allow it. */
+async function run(page: Page): Promise<void> {
+  await expect(page.getByTestId('run')).toBeEnabled();
+  await page.getByTestId('run').click();
+}
+
+const logs = (page: Page) => page.getByTestId('log-terminal').locator('.xterm-rows');
+const shownRunId = async (page: Page) => ((await page.getByLabel('shown run').inputValue()) as string);
+
+/** Objects in the cluster labelled with the run's ID (pods included). */
+async function objectsOfRun(runId: string): Promise<string[]> {
+  const client = new KubeClient(resolveContext(loadKubeconfig({ kubeconfigPath: process.env.AICR_E2E_KUBECONFIG as string }), 'aicr-admin'));
+  const paths = ['/api/v1/pods', '/api/v1/serviceaccounts', '/api/v1/configmaps', '/apis/batch/v1/jobs', '/apis/rbac.authorization.k8s.io/v1/clusterroles'];
+  const lists = await Promise.all(paths.map((p) => client.request<{ items: { metadata: { name: string } }[] }>(p, { query: { labelSelector: `aicr.run/run-id=${runId}` } })));
+  return lists.flatMap((l) => l.items.map((i) => i.metadata.name));
+}
+
+test('a newcomer captures a snapshot: context, selector, run, live logs, summary, saved file', async ({ page }) => {
+  await open(page);
+  await expect(page.getByTestId('permissions-summary')).toHaveText('All 22 required permissions are granted');
+  await expect(page.getByTestId('probe-aicr-admin')).toContainText('v1.');
+  await addSelector(page, 'nodeGroup=customer-gpu');
+  await expect(page.getByTestId('node-match')).toContainText('2 of 3 nodes match the selector; 2 can host the agent');
+  await page.locator('input[name="image"]').fill('registry.example/aicr:slow-3');
+  await page.screenshot({ path: `${SCREENSHOTS}/1-context-and-form.png` });
+  await run(page);
+  // Logs stream while the pod runs: agent lines are on screen before the run is done.
+  await expect(logs(page)).toContainText('[agent] collecting Kubernetes cluster information');
+  await expect(page.getByTestId('run-outcome')).toHaveText('running');
+  await page.screenshot({ path: `${SCREENSHOTS}/2-run-with-live-logs.png` });
+  await expect(page.getByTestId('run-outcome')).toHaveText('done');
+  const summary = page.getByTestId('snapshot-summary');
+  await expect(summary).toContainText(/Source node\s*gpu-node-[12]/);
+  await expect(summary).toContainText(/GPU count\s*8/);
+  await expect(summary).toContainText('NVIDIA H100 80GB HBM3');
+  await expect(page.getByTestId('yaml-view')).toContainText('kind: Snapshot');
+  await page.screenshot({ path: `${SCREENSHOTS}/3-snapshot-viewer.png`, fullPage: true });
+  // The saved file equals the snapshot, and so does the export.
+  const id = (await page.getByTestId('snapshot-id').textContent()) as string;
+  expect(id).toMatch(/^aicr-admin-gpu-node-[12]-\d{8}T\d{6}Z\.yaml$/);
+  const saved = readFileSync(path.join(process.env.AICR_E2E_LIBRARY as string, id), 'utf8');
+  const download = page.waitForEvent('download');
+  await page.getByTestId('export-yaml').click();
+  const exported = readFileSync(await (await download).path(), 'utf8');
+  expect(exported).toBe(saved);
+  expect(saved).toContain('source-node: gpu-node-');
+  expect(await objectsOfRun(await shownRunId(page))).toEqual([]);
+});
+
+test('the restricted user sees the denied checks and Run disabled', async ({ page }) => {
+  await open(page, 'aicr-restricted');
+  await expect(page.getByTestId('permissions-summary')).toHaveText('8 of 22 required permissions are missing');
+  await expect(page.locator('.checks li.denied').first()).toContainText('create roles in aicr-restricted');
+  await expect(page.getByTestId('run')).toBeDisabled();
+  await expect(page.getByTestId('run-disabled-reason')).toContainText('a required permission is missing');
+  await page.screenshot({ path: `${SCREENSHOTS}/4-restricted-permissions.png` });
+});
+
+test('a failing agent shows the error and its last log lines', async ({ page }) => {
+  await open(page);
+  await addSelector(page, 'nodeGroup=customer-gpu');
+  await page.locator('input[name="image"]').fill('registry.example/aicr:fail');
+  await run(page);
+  await expect(page.getByTestId('run-outcome')).toHaveText('failed');
+  await expect(page.getByTestId('run-error')).toContainText('job failed');
+  await expect(page.getByTestId('run-error')).toContainText('[agent] command failed');
+});
+
+test('a slow run cancelled leaves nothing in the cluster', async ({ page }) => {
+  await open(page);
+  await addSelector(page, 'nodeGroup=customer-gpu');
+  await page.locator('input[name="image"]').fill('registry.example/aicr:slow-60');
+  await run(page);
+  await expect(logs(page)).toContainText('[agent] collecting');
+  await page.getByTestId('cancel').click();
+  await expect(page.getByTestId('run-outcome')).toHaveText('cancelled');
+  await expect.poll(async () => objectsOfRun(await shownRunId(page)), { timeout: 30_000 }).toEqual([]);
+});
+
+test('the unreachable context is marked without holding up the others', async ({ page }) => {
+  await page.goto(process.env.AICR_E2E_URL as string);
+  await expect(page.getByTestId('probe-aicr-unreachable')).toContainText('cannot reach Kubernetes API server');
+  await expect(page.locator('[data-context="aicr-unreachable"] .dot')).toHaveClass(/unreachable/);
+  await expect(page.getByTestId('probe-aicr-exec')).toContainText('v1.');
+});
+
+test('two runs on two contexts at once', async ({ page }) => {
+  await open(page);
+  await addSelector(page, 'nodeGroup=customer-gpu');
+  await page.locator('input[name="image"]').fill('registry.example/aicr:slow-3');
+  await run(page);
+  const first = await shownRunId(page);
+  await open(page, 'aicr-exec');
+  await addSelector(page, 'nodeGroup=customer-gpu');
+  await run(page);
+  await expect.poll(() => shownRunId(page)).not.toBe(first);
+  const second = await shownRunId(page);
+  for (const runId of [first, second]) {
+    await page.getByLabel('shown run').selectOption(runId);
+    await expect(page.getByTestId('run-outcome')).toHaveText('done');
+  }
+});
