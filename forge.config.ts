@@ -10,7 +10,10 @@ const config: ForgeConfig = {
   packagerConfig: { asar: true, name: 'aicr-studio' },
   plugins: [
     new VitePlugin({
-      build: [{ entry: 'electron/shell/main.ts', config: 'vite.main.config.ts', target: 'main' }],
+      build: [
+        { entry: 'electron/shell/main.ts', config: 'vite.main.config.ts', target: 'main' },
+        { entry: 'electron/shell/preload.ts', config: 'vite.preload.config.ts', target: 'preload' },
+      ],
       renderer: [{ name: 'main_window', config: 'vite.renderer.config.ts' }],
     }),
   ],

@@ -31,6 +31,7 @@ interface State {
   viewing?: { id: string; yaml: string };
   error?: string;
   init(): Promise<void>;
+  reloadContexts(): Promise<void>;
   select(context: string): Promise<void>;
   updateSettings(patch: Partial<FormSettings>): void;
   checkPermissions(): Promise<void>;
@@ -57,6 +58,10 @@ export const useStudio = create<State>((set, get) => {
       }
       return;
     }
+    if (event.type === 'contexts-changed') {
+      void get().reloadContexts();
+      return;
+    }
     if (event.event.type === 'log') return;
     const { runId } = event.event;
     // A run's first events can arrive before its summary (the run starts before startRun answers).
@@ -81,11 +86,21 @@ export const useStudio = create<State>((set, get) => {
     checking: false,
     runs: {},
     snapshots: [],
-    async init() {
+    async reloadContexts() {
       try {
         const contexts = await api.call('listContexts', {});
+        const known = new Set(get().contexts.map((c) => c.name));
         set({ contexts });
-        for (const c of contexts) probe(c.name);
+        for (const c of contexts) if (!known.has(c.name)) probe(c.name);
+        if (get().selected && !contexts.some((c) => c.name === get().selected)) set({ selected: undefined, settings: undefined, checks: undefined });
+      } catch (err) {
+        fail(err);
+      }
+    },
+    async init() {
+      try {
+        await get().reloadContexts();
+        const { contexts } = get();
         const runs = await api.call('listRuns', {});
         set({ runs: Object.fromEntries(runs.map((r) => [r.runId, { summary: r, events: [] }])) });
         await get().refreshSnapshots();

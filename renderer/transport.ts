@@ -3,16 +3,30 @@
  * browser mode (the page's own origin; the access token travels in its cookie). Both implement the
  * contract's StudioApi; the renderer never sees anything else.
  */
-import type { AppEvent, CallName, CallParams, CallResult, StudioApi } from '../shared/contract.ts';
+import type { AppEvent, CallName, CallParams, CallResult, PreloadApi, StudioApi } from '../shared/contract.ts';
 import { fromPlainError, type PlainError } from '../shared/errors.ts';
 
 declare global {
   interface Window {
-    aicrStudio?: StudioApi;
+    aicrStudioPreload?: PreloadApi;
   }
 }
 
-type Reply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: PlainError };
+type Outcome = { ok: true; result: unknown } | { ok: false; error: PlainError };
+
+/** Electron: the preload's one function per call; outcomes arrive as plain data. */
+function preloadApi(preload: PreloadApi): StudioApi {
+  return {
+    async call<N extends CallName>(name: N, params: CallParams<N>): Promise<CallResult<N>> {
+      const outcome = (await (preload[name] as (p: CallParams<N>) => Promise<unknown>)(params)) as Outcome;
+      if (!outcome.ok) throw fromPlainError(outcome.error);
+      return outcome.result as CallResult<N>;
+    },
+    onEvent: (listener) => preload.onEvent(listener),
+  };
+}
+
+type Reply = Outcome & { id: number };
 
 function webSocketApi(url: string): StudioApi {
   const listeners = new Set<(event: AppEvent) => void>();
@@ -54,4 +68,4 @@ function webSocketApi(url: string): StudioApi {
   };
 }
 
-export const api: StudioApi = window.aicrStudio ?? webSocketApi(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api`);
+export const api: StudioApi = window.aicrStudioPreload ? preloadApi(window.aicrStudioPreload) : webSocketApi(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api`);

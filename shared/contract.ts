@@ -6,6 +6,7 @@
  * its choosing.
  */
 import { z } from 'zod';
+import type { CallNameList } from './call-names.ts';
 import type { PlainError } from './errors.ts';
 
 const contextName = z.string().min(1).max(253);
@@ -66,7 +67,7 @@ export const callSchemas = {
   removeLeftovers: z.object({ context: contextName, runId }).strict(),
   listSnapshots: noParams,
   readSnapshot: z.object({ id: z.string().regex(/^[A-Za-z0-9._-]{1,255}\.yaml$/, 'must be a snapshot file name from listSnapshots') }).strict(),
-} as const;
+} as const satisfies Record<CallNameList, z.ZodType>;
 
 export type CallName = keyof typeof callSchemas;
 export type CallParams<N extends CallName> = z.infer<(typeof callSchemas)[N]>;
@@ -163,11 +164,18 @@ export interface CallResults {
 /** Events from main: a run's progress (RunEvent of the core, as plain data) and its summary when it changes. */
 export type AppEvent =
   | { type: 'run-event'; event: { runId: string; seq: number; type: string; [key: string]: unknown } }
-  | { type: 'run-summary'; run: RunSummary };
+  | { type: 'run-summary'; run: RunSummary }
+  /** The kubeconfig files changed: contexts may have come or gone. */
+  | { type: 'contexts-changed' };
 
 export type CallResult<N extends CallName> = CallResults[N];
 
-/** What both transports expose to the renderer: one function per call, one subscription for events. */
+/** What the Electron preload exposes: one function per call, and one subscription for events. */
+export type PreloadApi = { [N in CallName]: (params: CallParams<N>) => Promise<unknown> } & {
+  onEvent(listener: (event: AppEvent) => void): () => void;
+};
+
+/** What both transports give the renderer: every call by name, one subscription for events. */
 export interface StudioApi {
   call<N extends CallName>(name: N, params: CallParams<N>): Promise<CallResult<N>>;
   onEvent(listener: (event: AppEvent) => void): () => void;

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { ErrorCode, newError } from '../../shared/errors.ts';
 import { startServer } from '../serve/server.ts';
 import { ContextRegistry } from '../service/contexts.ts';
+import { watchKubeconfig } from '../service/kubeconfig-watch.ts';
 import { SnapshotLibrary } from '../service/library.ts';
 import { RunManager } from '../service/runs.ts';
 import type { ParsedFlags } from './flags.ts';
@@ -39,11 +40,16 @@ export async function serveCommand(flags: ParsedFlags, term: Terminal, stop: Abo
   const library = new SnapshotLibrary(flags.strings.get('library') ?? defaultLibraryDir());
   const runs = new RunManager(contexts, library);
   const server = await startServer({ services: { contexts, runs, library }, rendererDir, port: parsePort(flags.strings.get('port')) });
+  const unwatch = watchKubeconfig(contextSelectionFrom(flags), () => {
+    contexts.reload();
+    runs.broadcast({ type: 'contexts-changed' });
+  });
   term.info('browser mode ready', { library: library.dir });
   term.info('open this URL (it carries the access token; keep it private)');
   await term.stdout(`${server.url}\n`);
   await new Promise<void>((resolve) => stop.addEventListener('abort', () => resolve(), { once: true }));
   if (runs.activeCount > 0) term.info(`stopping: cancelling ${runs.activeCount} run(s) and cleaning up (press Ctrl-C again to quit at once)`);
+  unwatch();
   await runs.cancelAll();
   await server.close();
 }

@@ -49,8 +49,8 @@ export class RunManager {
     return () => this.sinks.delete(sink);
   }
 
-  /** True when at least one receiver took the event. */
-  private broadcast(event: AppEvent): boolean {
+  /** Sends an event to every receiver; true when at least one took it. */
+  broadcast(event: AppEvent): boolean {
     let delivered = false;
     for (const sink of this.sinks) delivered = sink(event) || delivered;
     return delivered;
