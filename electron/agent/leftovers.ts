@@ -71,7 +71,8 @@ export async function listLeftoverRuns(client: KubeClient, scope: { namespace?: 
   for (const { collection, item } of lists.flat()) {
     const meta = item.metadata;
     const runId = meta.labels?.[LABEL_RUN_ID] ?? '';
-    if (!isRunId(runId)) continue;
+    // Objects already being deleted (a Job waiting for its pods) are on their way out, not leftovers.
+    if (!isRunId(runId) || meta.deletionTimestamp) continue;
     const namespace = meta.namespace ?? meta.labels?.[LABEL_RUN_NAMESPACE] ?? '';
     const run = runs.get(runId) ?? { runId, namespace, createdAt: meta.creationTimestamp ?? '', objects: [], jobActive: false };
     if (run.namespace === '') run.namespace = namespace;
@@ -83,7 +84,7 @@ export async function listLeftoverRuns(client: KubeClient, scope: { namespace?: 
       path: objectPath(collection, meta),
       uid: meta.uid as string,
     });
-    if (collection.kind === 'Job' && !jobOutcome(item as Job) && !meta.deletionTimestamp) run.jobActive = true;
+    if (collection.kind === 'Job' && !jobOutcome(item as Job)) run.jobActive = true;
     runs.set(runId, run);
   }
   return [...runs.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt));

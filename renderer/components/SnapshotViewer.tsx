@@ -45,6 +45,7 @@ function YamlView({ text }: { text: string }) {
         extensions: [
           EditorState.readOnly.of(true),
           EditorView.editable.of(false),
+          EditorView.contentAttributes.of({ 'aria-label': 'Snapshot YAML', 'aria-readonly': 'true' }),
           lineNumbers(),
           foldGutter(),
           yamlLanguage(),

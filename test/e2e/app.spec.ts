@@ -121,3 +121,35 @@ test('two runs on two contexts at once', async ({ page }) => {
     await expect(page.getByTestId('run-outcome')).toHaveText('done');
   }
 });
+
+test('leftovers of earlier runs are offered for cleanup when the context opens', async ({ page }) => {
+  // A run that kept its resources, through the CLI.
+  const { execFileSync } = await import('node:child_process');
+  const namespace = `leftover-${Date.now().toString(36)}`;
+  let stderr = '';
+  try {
+    execFileSync(process.execPath, ['bin/aicr-studio.js', 'snapshot', '--kubeconfig', process.env.AICR_E2E_KUBECONFIG as string, '--context', 'aicr-admin', '-n', namespace, '--no-cleanup', '-o', '/dev/null'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (err) {
+    stderr = String((err as { stderr?: Buffer }).stderr);
+  }
+  expect(stderr).toBe('');
+  await open(page);
+  const leftovers = page.getByRole('region', { name: 'Left by earlier runs' });
+  const entry = leftovers.locator('li', { hasText: `in ${namespace}` });
+  await expect(entry).toContainText('finished · 7 objects');
+  const runId = ((await entry.locator('strong').textContent()) as string).trim();
+  await entry.getByRole('button', { name: 'Clean up' }).click();
+  await expect(entry).toHaveCount(0);
+  await expect.poll(() => objectsOfRun(runId), { timeout: 30_000 }).toEqual([]);
+});
+
+test('no serious accessibility violations on the main screens', async ({ page }) => {
+  const { default: AxeBuilder } = await import('@axe-core/playwright');
+  await open(page);
+  await addSelector(page, 'nodeGroup=customer-gpu');
+  await run(page);
+  await expect(page.getByTestId('snapshot-summary')).toBeVisible();
+  const results = await new AxeBuilder({ page }).exclude('.xterm').analyze();
+  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`)).toEqual([]);
+});
