@@ -34,6 +34,8 @@ export type DeployerEvent =
   /** A batch of agent log lines, in order. */
   | { type: 'log'; lines: string[] }
   | { type: 'warning'; message: string }
+  /** A Kubernetes Event about the run's Job or pod (Scheduled, Pulling, Started, FailedCreate...). */
+  | { type: 'kube-event'; object: string; reason: string; message: string; warning: boolean }
   | { type: 'reconnecting'; what: string; reason: string };
 
 export type RunEvent = DeployerEvent & { runId: string; seq: number };

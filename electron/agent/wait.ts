@@ -103,25 +103,63 @@ function watchPodsForBlockers(job: RunningJob, signal: AbortSignal, lastPod: { p
   return Promise.race([watch, unschedulable.failure]);
 }
 
-/** Watches the Job's events for FailedCreate; a user without events access just loses this early signal. */
-async function watchJobEventsForBlockers(job: RunningJob, signal: AbortSignal): Promise<never> {
+/** The Kubernetes events of the run's Job and of its pods, for the user to see; each reported once. */
+function reportKubeEvent(job: RunningJob, event: KubeEvent, seen: Set<string>): void {
+  const key = `${event.metadata.uid ?? ''}/${event.metadata.resourceVersion ?? ''}`;
+  if (seen.has(key)) return;
+  seen.add(key);
+  job.onEvent({
+    type: 'kube-event',
+    object: `${event.involvedObject?.kind ?? ''} ${event.involvedObject?.name ?? ''}`.trim(),
+    reason: event.reason ?? '',
+    message: event.message ?? '',
+    warning: event.type === 'Warning',
+  });
+}
+
+/** Watches a set of events; a user without events access just loses them (and the early FailedCreate signal). */
+async function watchEvents(job: RunningJob, fieldSelector: string, what: string, onEvent: (event: KubeEvent) => void, signal: AbortSignal): Promise<never> {
   try {
     return await watchUntil<KubeEvent, never>(
       job.client,
-      { path: paths.events(job.namespace), fieldSelector: `involvedObject.uid=${job.uid}` },
+      { path: paths.events(job.namespace), fieldSelector },
       (change) => {
-        if (change.type === 'ADDED' || change.type === 'MODIFIED') {
-          const blocker = jobEventBlocker(change.object);
-          if (blocker) throw blocker;
-        }
+        if (change.type === 'ADDED' || change.type === 'MODIFIED') onEvent(change.object);
         return undefined;
       },
-      watchOptions(job, 'Job events', signal),
+      watchOptions(job, what, signal),
     );
   } catch (err) {
     if (isForbidden(err)) return new Promise<never>(() => {});
     throw err;
   }
+}
+
+/** The Job's events (FailedCreate ends the wait) and its pods' events (Scheduled, Pulled, Started...). */
+function watchJobEventsForBlockers(job: RunningJob, signal: AbortSignal): Promise<never> {
+  const seen = new Set<string>();
+  const jobEvents = watchEvents(
+    job,
+    `involvedObject.uid=${job.uid}`,
+    'Job events',
+    (event) => {
+      reportKubeEvent(job, event, seen);
+      const blocker = jobEventBlocker(event);
+      if (blocker) throw blocker;
+    },
+    signal,
+  );
+  const podEvents = watchEvents(
+    job,
+    'involvedObject.kind=Pod',
+    'pod events',
+    (event) => {
+      // The Job's pods are named after it; other pods' events in the namespace are not this run's.
+      if (event.involvedObject?.name?.startsWith(`${job.name}-`)) reportKubeEvent(job, event, seen);
+    },
+    signal,
+  );
+  return Promise.race([jobEvents, podEvents]);
 }
 
 function failureMessage(outcome: { reason: string; message: string }, pod: Pod | undefined): string {

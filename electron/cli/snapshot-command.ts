@@ -19,6 +19,10 @@ function eventReporter(term: Terminal, options: SnapshotOptions): (event: RunEve
       case 'warning':
         term.error(event.message);
         break;
+      case 'kube-event':
+        // Normal events (Scheduled, Pulled, Started) are the app's; a terminal shows the warnings.
+        if (event.warning) term.error(`event on ${event.object}: ${event.reason}`, { message: event.message });
+        break;
       case 'reconnecting':
         term.info(`reconnecting ${event.what}`, { reason: event.reason });
         break;

@@ -57,6 +57,8 @@ export interface ContextEntry {
   cluster: string;
   user: string;
   namespace?: string;
+  /** The kubeconfig file that defines it (with several files, the first that names it, as kubectl). */
+  file: string;
 }
 
 export interface LoadedKubeconfig {
@@ -183,6 +185,7 @@ function readKubeconfigFile(file: string): Omit<LoadedKubeconfig, 'files'> | und
     users: namedEntries(file, raw, 'users', 'user').map((e) => parseUser(file, dir, e.name, e.body)),
     contexts: namedEntries(file, raw, 'contexts', 'context').map((e) => ({
       name: e.name,
+      file,
       cluster: str(e.body.cluster) ?? '',
       user: str(e.body.user) ?? '',
       ...(str(e.body.namespace) ? { namespace: str(e.body.namespace) } : {}),

@@ -49,7 +49,7 @@ export class ContextRegistry {
       user: c.user,
       namespace: c.namespace ?? 'default',
       server: redactUrl(loaded.clusters.find((cl) => cl.name === c.cluster)?.server ?? ''),
-      file: loaded.files[0] ?? '',
+      file: c.file,
       current: c.name === loaded.currentContext,
     }));
   }

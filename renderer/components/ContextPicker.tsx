@@ -13,7 +13,7 @@ export function ContextPicker() {
           const status = probe === undefined || probe === 'probing' ? 'probing' : probe.reachable ? 'reachable' : 'unreachable';
           return (
             <li key={c.name}>
-              <button type="button" className={`context ${c.name === selected ? 'selected' : ''}`} aria-pressed={c.name === selected} data-context={c.name} onClick={() => void select(c.name)}>
+              <button type="button" title={`${c.server}\ndefined in ${c.file}`} className={`context ${c.name === selected ? 'selected' : ''}`} aria-pressed={c.name === selected} data-context={c.name} onClick={() => void select(c.name)}>
                 <span className={`dot ${status}`} aria-label={status} title={status} />
                 <span className="context-name">{c.name}</span>
                 <span className="context-meta">

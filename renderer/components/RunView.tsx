@@ -69,6 +69,26 @@ function LogTerminal({ runId }: { runId: string }) {
   );
 }
 
+/** The run's objects as they were created and removed, and the Kubernetes events of its Job and pod. */
+function KubeEvents({ run }: { run: RunRecord }) {
+  const rows = run.events.filter((e) => e.type === 'kube-event' || e.type === 'resource');
+  if (rows.length === 0) return null;
+  return (
+    <details className="kube-events">
+      <summary>
+        Objects and events ({rows.length})
+      </summary>
+      <ul data-testid="kube-events">
+        {rows.map((e, i) => (
+          <li key={i} className={e.warning ? 'bad' : ''}>
+            {e.type === 'resource' ? `${String(e.kind)} ${e.namespace ? `${String(e.namespace)}/` : ''}${String(e.name)}: ${String(e.action)}` : `${String(e.object)}: ${String(e.reason)} — ${String(e.message)}`}
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}
+
 export function RunView() {
   const { runs, shownRun, cancelRun, showRun, openSnapshot } = useStudio();
   const panel = useRef<HTMLElement>(null);
@@ -123,6 +143,7 @@ export function RunView() {
               {typeof run.summary.error.details.logTail === 'string' && <pre className="log-tail">{run.summary.error.details.logTail}</pre>}
             </div>
           )}
+          <KubeEvents run={run} />
           <LogTerminal runId={run.summary.runId} key={run.summary.runId} />
         </>
       )}

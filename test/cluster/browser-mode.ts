@@ -11,8 +11,9 @@ export interface BrowserMode {
   stop(): Promise<void>;
 }
 
-export async function startBrowserMode(kubeconfig: string, library: string): Promise<BrowserMode> {
-  const serve = spawn(process.execPath, [BIN, 'serve', '--kubeconfig', kubeconfig, '--library', library, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+export async function startBrowserMode(kubeconfig: string, library: string, rendererDir?: string): Promise<BrowserMode> {
+  const args = [BIN, 'serve', '--kubeconfig', kubeconfig, '--library', library, '--port', '0', ...(rendererDir ? ['--renderer', rendererDir] : [])];
+  const serve = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     createInterface({ input: serve.stdout }).on('line', (line) => line.startsWith('http://') && resolve(line.trim()));
     serve.once('exit', (code) => reject(new Error(`aicr-studio serve exited with ${code}; is the renderer built (npm run build:renderer)?`)));

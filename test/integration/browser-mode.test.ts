@@ -14,8 +14,8 @@ import { startServer } from '../../electron/serve/server.ts';
 import { ContextRegistry } from '../../electron/service/contexts.ts';
 import { SnapshotLibrary } from '../../electron/service/library.ts';
 import { RunManager } from '../../electron/service/runs.ts';
-import { defaultSettings } from '../../renderer/settings.ts';
-import { agentSettingsOf } from '../../renderer/settings.ts';
+import { agentSettingsOf, defaultSettings } from '../../renderer/settings.ts';
+import { startBrowserMode } from '../cluster/browser-mode.ts';
 import { cluster, CONTEXTS, objectsOfRun, uniqueNamespace } from './helpers.ts';
 
 const rendererDir = mkdtempSync(path.join(tmpdir(), 'aicr-renderer-'));
@@ -31,8 +31,8 @@ const cookie = `aicr_token=${server.token}`;
 afterAll(() => server.close());
 
 /** A client speaking the renderer's protocol. */
-async function connect(headers: Record<string, string> = { Origin: origin, Cookie: cookie }) {
-  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api`, { headers });
+async function connect(headers: Record<string, string> = { Origin: origin, Cookie: cookie }, port = server.port) {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/api`, { headers });
   await new Promise((resolve, reject) => {
     ws.once('open', resolve);
     ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
@@ -185,5 +185,20 @@ describe('browser mode drives real runs', () => {
     expect(ended.error?.message).toContain('job failed');
     expect(String(ended.error?.details.logTail)).toContain('[agent] command failed');
     client.ws.close();
+  });
+});
+
+describe('stopping browser mode', () => {
+  it('Ctrl-C with a run in progress cancels it and cleans up before exiting', async () => {
+    const served = await startBrowserMode(cluster().kubeconfig, mkdtempSync(path.join(tmpdir(), 'aicr-library-')), rendererDir);
+    const url = new URL(served.url);
+    const client = await connect({ Origin: url.origin, Cookie: `aicr_token=${url.searchParams.get('token')}` }, Number(url.port));
+    const run = await client.call('startRun', { context: CONTEXTS.admin, settings: gpuSettings({ image: 'registry.example/aicr:slow-60' }), timeoutMs: 120_000, cleanup: true });
+    await new Promise<void>((resolve) => {
+      const check = () => (client.events.some((e) => e.type === 'run-event' && e.event.runId === run.runId && e.event.type === 'log') ? resolve() : setTimeout(check, 50));
+      check();
+    });
+    await served.stop();
+    expect(await objectsOfRun(run.runId)).toEqual([]);
   });
 });

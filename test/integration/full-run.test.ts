@@ -17,6 +17,9 @@ describe('a full snapshot run on the real control plane', () => {
     expect(phases).toEqual(['checking-permissions', 'deploying', 'waiting-for-pod', 'running', 'retrieving-snapshot', 'cleaning-up', 'done']);
     const created = events.flatMap((e) => (e.type === 'resource' && e.action === 'created' ? [e.kind] : []));
     expect(created).toEqual(['Namespace', 'ServiceAccount', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'Job']);
+    // The Kubernetes events of the Job and its pod are reported (controller and scheduler).
+    const kubeEvents = events.flatMap((e) => (e.type === 'kube-event' ? [`${e.object.split(' ')[0]}/${e.reason}`] : []));
+    expect(kubeEvents).toEqual(expect.arrayContaining(['Job/SuccessfulCreate', 'Pod/Scheduled']));
     // Every event carries the run ID and a strictly increasing sequence number.
     expect(new Set(events.map((e) => e.runId))).toEqual(new Set([config.runId]));
     expect(events.map((e) => e.seq)).toEqual(events.map((_e, i) => i + 1));

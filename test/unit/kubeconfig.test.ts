@@ -103,3 +103,13 @@ describe('kubeconfig edge cases', () => {
     expect(into.every((e) => e.tag === 'first')).toBe(true);
   });
 });
+
+describe('where each context comes from', () => {
+  it('names the file that defined it', () => {
+    const loaded = loadKubeconfig({ env: { KUBECONFIG: [first, second].join(path.delimiter) } });
+    expect(loaded.contexts.map((c) => [c.name, c.file])).toEqual([
+      ['prod', first],
+      ['dev', second],
+    ]);
+  });
+});
