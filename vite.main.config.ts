@@ -1,16 +1,9 @@
-import { builtinModules } from 'node:module';
 import { defineConfig } from 'vite';
+import { nodeBuild } from './vite.node.ts';
 
-// The Electron main process, bundled as one ES module; Electron and Node built-ins stay external.
+// The Electron main process, bundled as one ES module.
 export default defineConfig({
-  build: {
-    outDir: '.vite/build',
-    emptyOutDir: false,
-    target: 'node24',
-    minify: false,
-    lib: { entry: 'electron/shell/main.ts', formats: ['es'], fileName: () => 'main.js' },
-    rollupOptions: { external: ['electron', ...builtinModules, ...builtinModules.map((m) => `node:${m}`)] },
-  },
+  build: nodeBuild('electron/shell/main.ts', 'es', 'main.js'),
   define: {
     // Forge's Vite plugin defines these when it drives the build; these are the standalone values.
     MAIN_WINDOW_VITE_DEV_SERVER_URL: 'undefined',

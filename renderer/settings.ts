@@ -1,5 +1,5 @@
 /** The form's settings per context, remembered in the browser's storage (never credentials). */
-import { DEFAULT_AGENT_IMAGE } from '../shared/agent-config.ts';
+import { defaultAgentConfig } from '../shared/agent-config.ts';
 import type { AgentSettings } from '../shared/contract.ts';
 
 export interface FormSettings extends AgentSettings {
@@ -7,25 +7,11 @@ export interface FormSettings extends AgentSettings {
   keepResources: boolean;
 }
 
+/** The CLI's defaults (the core's), plus the form's own: 5 minutes, clean up. */
 export function defaultSettings(namespace = 'default'): FormSettings {
-  return {
-    namespace,
-    serviceAccountName: 'aicr',
-    jobName: 'aicr',
-    image: DEFAULT_AGENT_IMAGE,
-    imagePullSecrets: [],
-    nodeSelector: {},
-    tolerations: [{ operator: 'Exists' }],
-    output: '',
-    debug: false,
-    privileged: true,
-    requireGPU: false,
-    runtimeClassName: '',
-    maxNodesPerEntry: 0,
-    os: '',
-    timeoutMinutes: 5,
-    keepResources: false,
-  };
+  const config: Partial<ReturnType<typeof defaultAgentConfig>> = defaultAgentConfig({ namespace });
+  delete config.runId; // every run gets its own, in main
+  return { ...(config as AgentSettings), timeoutMinutes: 5, keepResources: false };
 }
 
 const key = (context: string) => `aicr-studio.settings.${context}`;
