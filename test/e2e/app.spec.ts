@@ -110,14 +110,17 @@ test('two runs on two contexts at once', async ({ page }) => {
   await addSelector(page, 'nodeGroup=customer-gpu');
   await page.locator('input[name="image"]').fill('registry.example/aicr:slow-3');
   await run(page);
+  await expect(page.getByTestId('run-outcome')).toHaveText('running');
   const first = await shownRunId(page);
   await open(page, 'aicr-exec');
+  await expect(page.getByTestId('permissions-summary')).toHaveText('All 22 required permissions are granted');
   await addSelector(page, 'nodeGroup=customer-gpu');
   await run(page);
   await expect.poll(() => shownRunId(page)).not.toBe(first);
   const second = await shownRunId(page);
   for (const runId of [first, second]) {
     await page.getByLabel('shown run').selectOption(runId);
+    await expect(page.getByLabel('shown run')).toHaveValue(runId);
     await expect(page.getByTestId('run-outcome')).toHaveText('done');
   }
 });
