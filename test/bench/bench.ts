@@ -1,0 +1,42 @@
+/**
+ * `npm run bench`: benchmarks on the real test control plane, each against the best possible on the
+ * same machine in the same run. Prints a table (figure, value, budget, verdict) and writes the same
+ * figures to bench-results.json at the repository root. Benchmarks assert nothing; budgets are shown.
+ */
+import { writeFileSync } from 'node:fs';
+import { spawnCluster } from '../cluster/spawn.ts';
+import { cliFigures } from './cli-bench.ts';
+import { runFigures } from './run-bench.ts';
+
+type Figures = Record<string, number | undefined>;
+
+/** Budgets from the performance issue, as functions of the figures measured in the same run. */
+const BUDGETS: Record<string, { text: string; holds: (f: Figures) => boolean }> = {
+  'cli.manifestsMs': { text: '<= 4 x cli.nodeFloorMs', holds: (f) => (f['cli.manifestsMs'] ?? Infinity) <= 4 * (f['cli.nodeFloorMs'] ?? 0) },
+  'cli.manifestsRssMb': { text: '<= 80 MB', holds: (f) => (f['cli.manifestsRssMb'] ?? Infinity) <= 80 },
+  'cli.unreachableMs': { text: '<= 6 x cli.nodeFloorMs', holds: (f) => (f['cli.unreachableMs'] ?? Infinity) <= 6 * (f['cli.nodeFloorMs'] ?? 0) },
+  'cli.restrictedMs': { text: '<= 6 x cli.nodeFloorMs', holds: (f) => (f['cli.restrictedMs'] ?? Infinity) <= 6 * (f['cli.nodeFloorMs'] ?? 0) },
+  'cli.runMs': { text: 'cli.runMs - cli.agentMs <= 600 ms', holds: (f) => (f['cli.runMs'] ?? Infinity) - (f['cli.agentMs'] ?? 0) <= 600 },
+  'run.apiRequests': { text: '<= 25', holds: (f) => (f['run.apiRequests'] ?? Infinity) <= 25 },
+  'run.repeatedReads': { text: '= 0', holds: (f) => f['run.repeatedReads'] === 0 },
+  'permissions.ms': { text: '<= 2 x permissions.singleCheckMs', holds: (f) => (f['permissions.ms'] ?? Infinity) <= 2 * (f['permissions.singleCheckMs'] ?? 0) },
+};
+
+const cluster = await spawnCluster();
+const figures: Figures = { 'cluster.startMs': cluster.startupMs };
+try {
+  Object.assign(figures, cliFigures(cluster.state.kubeconfig));
+  Object.assign(figures, await runFigures(cluster.state.kubeconfig));
+} finally {
+  await cluster.stop();
+}
+
+const rows = Object.entries(figures).map(([name, value]) => {
+  const budget = BUDGETS[name];
+  const shown = value === undefined || Number.isNaN(value) ? 'n/a' : Number.isInteger(value) ? String(value) : value.toFixed(1);
+  return [name, shown, budget?.text ?? '', budget ? (budget.holds(figures) ? 'ok' : 'MISSED') : ''];
+});
+const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => (r[i] as string).length)));
+for (const row of rows) console.log(row.map((cell, i) => (i < 3 ? cell.padEnd(widths[i] as number) : cell)).join('  '));
+writeFileSync('bench-results.json', `${JSON.stringify({ measuredAt: new Date().toISOString(), figures }, null, 2)}\n`);
+console.log('\nwritten to bench-results.json');

@@ -1,0 +1,73 @@
+/**
+ * How a run uses the API: requests per default run counted at the client, repeated reads of the same
+ * object, the permission checklist against one SelfSubjectAccessReview, and the agent's own runtime
+ * (from its first to its last log line as they arrive) to set against the CLI's run time.
+ */
+import type http from 'node:http';
+import { defaultAgentConfig } from '../../shared/agent-config.ts';
+import { Deployer } from '../../electron/agent/deployer.ts';
+import { checkPermissions } from '../../electron/agent/permissions.ts';
+import { runSnapshot } from '../../electron/agent/run.ts';
+import { KubeClient, type RequestOptions } from '../../electron/kube/client.ts';
+import { loadKubeconfig, resolveContext } from '../../electron/kube/kubeconfig.ts';
+import { paths } from '../../electron/kube/paths.ts';
+import { median } from './cli-bench.ts';
+
+/** A client that records every request it makes (method and path, watches marked). */
+class CountingClient extends KubeClient {
+  readonly requests: string[] = [];
+
+  override request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+    this.requests.push(`${options.method ?? 'GET'} ${path}${options.query?.labelSelector || options.query?.fieldSelector ? ' (list)' : ''}`);
+    return super.request<T>(path, options);
+  }
+
+  override stream(path: string, options: Pick<RequestOptions, 'query' | 'signal'>): Promise<http.IncomingMessage> {
+    this.requests.push(`${options.query?.watch ? 'WATCH' : 'STREAM'} ${path}`);
+    return super.stream(path, options);
+  }
+}
+
+export async function runFigures(kubeconfig: string): Promise<Record<string, number>> {
+  const context = resolveContext(loadKubeconfig({ kubeconfigPath: kubeconfig }), 'aicr-admin');
+  const client = new CountingClient(context);
+  const config = defaultAgentConfig({ namespace: 'bench-run', nodeSelector: { nodeGroup: 'customer-gpu' } });
+  const deployer = new Deployer(client, config);
+  await runSnapshot(deployer, { timeoutMs: 60_000, cleanup: true, signal: AbortSignal.timeout(60_000) });
+  const gets = client.requests.filter((r) => r.startsWith('GET ') && !r.endsWith('(list)'));
+  const repeatedReads = gets.length - new Set(gets).size;
+
+  // Permissions: the whole checklist against a single review, same client, same moment.
+  const single: number[] = [];
+  const whole: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    let started = performance.now();
+    await client.request(paths.selfSubjectAccessReviews(), {
+      method: 'POST',
+      body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { verb: 'create', group: 'batch', resource: 'jobs', namespace: 'bench-run' } } },
+    });
+    single.push(performance.now() - started);
+    started = performance.now();
+    await checkPermissions(client, config, AbortSignal.timeout(10_000));
+    whole.push(performance.now() - started);
+  }
+
+  // The agent's runtime in a default run: from its first to its last log line as they arrive.
+  const timestamps: bigint[] = [];
+  const timed = new CountingClient(context);
+  const agentRun = new Deployer(timed, defaultAgentConfig({ namespace: 'bench-run', nodeSelector: { nodeGroup: 'customer-gpu' } }), {
+    onEvent: (e) => {
+      if (e.type === 'log') timestamps.push(BigInt(Date.now()) * 1_000_000n);
+    },
+  });
+  await runSnapshot(agentRun, { timeoutMs: 60_000, cleanup: true, signal: AbortSignal.timeout(60_000) });
+  const agentMs = timestamps.length > 1 ? Number((timestamps.at(-1) as bigint) - (timestamps[0] as bigint)) / 1e6 : Number.NaN;
+
+  return {
+    'run.apiRequests': client.requests.length,
+    'run.repeatedReads': repeatedReads,
+    'permissions.ms': median(whole),
+    'permissions.singleCheckMs': median(single),
+    'cli.agentMs': agentMs,
+  };
+}
