@@ -34,8 +34,10 @@ export async function runFigures(kubeconfig: string): Promise<Record<string, num
   const config = defaultAgentConfig({ namespace: 'bench-run', nodeSelector: { nodeGroup: 'customer-gpu' } });
   const deployer = new Deployer(client, config);
   await runSnapshot(deployer, { timeoutMs: 60_000, cleanup: true, signal: AbortSignal.timeout(60_000) });
+  const apiRequests = client.requests.length;
   const gets = client.requests.filter((r) => r.startsWith('GET ') && !r.endsWith('(list)'));
   const repeatedReads = gets.length - new Set(gets).size;
+  if (process.env.AICR_BENCH_VERBOSE) console.error(client.requests.join('\n'));
 
   // Permissions: the whole checklist against a single review, same client, same moment.
   const single: number[] = [];
@@ -64,7 +66,7 @@ export async function runFigures(kubeconfig: string): Promise<Record<string, num
   const agentMs = timestamps.length > 1 ? Number((timestamps.at(-1) as bigint) - (timestamps[0] as bigint)) / 1e6 : Number.NaN;
 
   return {
-    'run.apiRequests': client.requests.length,
+    'run.apiRequests': apiRequests,
     'run.repeatedReads': repeatedReads,
     'permissions.ms': median(whole),
     'permissions.singleCheckMs': median(single),
