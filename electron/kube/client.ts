@@ -140,6 +140,8 @@ export class KubeClient {
   private async send(path: string, options: RequestOptions): Promise<http.IncomingMessage> {
     options.signal?.throwIfAborted();
     const credentials = await this.auth.credentials(options.signal);
+    // Cancelled while credentials were fetched: an abort listener added now would never fire.
+    options.signal?.throwIfAborted();
     const url = new URL(`${this.baseUrl.pathname.replace(/\/+$/, '')}${path}${buildQuery(options.query)}`, this.baseUrl);
     const method = options.method ?? 'GET';
     const payload = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
