@@ -32,7 +32,16 @@ export function describeObject(o: Pick<OwnedObject, 'kind' | 'name' | 'namespace
   return `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`;
 }
 
-const deleteOptions = (uid: string) => ({ apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy: 'Foreground', preconditions: { uid } });
+/**
+ * The Job goes in the foreground (its pods first, as the reference does); everything else has no
+ * dependents and goes at once, rather than lingering with a foreground-deletion finalizer.
+ */
+const deleteOptions = (kind: string, uid: string) => ({
+  apiVersion: 'v1',
+  kind: 'DeleteOptions',
+  propagationPolicy: kind === 'Job' ? 'Foreground' : 'Background',
+  preconditions: { uid },
+});
 
 type Outcome = 'deleted' | 'absent' | 'skipped';
 
@@ -45,7 +54,7 @@ async function deleteOwned(client: KubeClient, object: OwnedObject, runId: strin
       if (runId === undefined || current.metadata.labels?.[LABEL_RUN_ID] !== runId) return 'skipped';
       uid = current.metadata.uid as string;
     }
-    await client.request(object.path, { method: 'DELETE', body: deleteOptions(uid), signal });
+    await client.request(object.path, { method: 'DELETE', body: deleteOptions(object.kind, uid), signal });
     return 'deleted';
   } catch (err) {
     if (isNotFound(err)) return 'absent';

@@ -47,7 +47,7 @@ describe('signals cancel the run and clean up', () => {
     const remains = /cleanup interrupted; still in the cluster: (.*)\. Remove them with: (aicr-studio cleanup .*)/.exec(result.stderr);
     expect(remains?.[1]).toContain(`Job `);
     expect(remains?.[2]).toContain(`--run-id ${runId}`);
-    expect(await objectsOfRun(runId, { awaitPodDeletion: false })).toContainEqual(expect.stringMatching(/^jobs\//));
+    expect(await objectsOfRun(runId, { settled: false })).toContainEqual(expect.stringMatching(/^jobs\//));
 
     const removal = await runCli([...remains![2]!.split(' ').slice(1).map((a) => (a === SINGLE_CONTEXT ? CONTEXTS.admin : a))]);
     expect(removal.code).toBe(0);

@@ -61,13 +61,6 @@ export async function exists(path: string): Promise<boolean> {
   }
 }
 
-/** Waits (watching) until the named Job is gone; foreground deletion finishes after its pods. */
-export async function jobGone(namespace: string, name: string, timeoutMs = 30_000): Promise<void> {
-  await watchUntil(client(), { path: paths.jobs(namespace), fieldSelector: `metadata.name=${name}` }, (_c, jobs) => (jobs.size === 0 ? true : undefined), {
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-}
-
 /** The run-owned objects of a run, as [kind, path]: Job, ServiceAccount, Role, RoleBinding, ClusterRole, ClusterRoleBinding, staging ConfigMap. */
 export function agentObjectPaths(deployer: Deployer): [string, string][] {
   const ns = deployer.config.namespace;
@@ -94,20 +87,42 @@ const RUN_LABELLED = [
   '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings',
 ];
 
-/**
- * Every object in the cluster carrying the run's ID label (pods included), as "collection/name".
- * By default waits for the run's pods to go first (their deletion follows the Job's).
- */
-export async function objectsOfRun(runId: string, options: { awaitPodDeletion?: boolean } = {}): Promise<string[]> {
-  const labelSelector = `aicr.run/run-id=${runId}`;
-  if (options.awaitPodDeletion ?? true) await watchUntil(client(), { path: '/api/v1/pods', labelSelector }, (_c, pods) => (pods.size === 0 ? true : undefined), { signal: AbortSignal.timeout(30_000) });
+interface LabelledObject {
+  name: string;
+  deleting: boolean;
+}
+
+async function labelledObjects(labelSelector: string): Promise<LabelledObject[]> {
   const lists = await Promise.all(
     RUN_LABELLED.map(async (path) => {
-      const list = await client().request<{ items: { metadata: { name: string } }[] }>(path, { query: { labelSelector } });
-      return list.items.map((i) => `${path.split('/').at(-1)}/${i.metadata.name}`);
+      const list = await client().request<{ items: { metadata: { name: string; deletionTimestamp?: string } }[] }>(path, { query: { labelSelector } });
+      return list.items.map((i) => ({ name: `${path.split('/').at(-1)}/${i.metadata.name}`, deleting: i.metadata.deletionTimestamp !== undefined }));
     }),
   );
   return lists.flat();
+}
+
+/** Nothing of the run is still on its way out: no object being deleted, no pod left without its Job (the garbage collector's to remove). */
+function settled(objects: readonly LabelledObject[]): boolean {
+  const has = (kind: string) => objects.some((o) => o.name.startsWith(`${kind}/`));
+  return !objects.some((o) => o.deleting) && (!has('pods') || has('jobs'));
+}
+
+/**
+ * Every object in the cluster carrying the run's ID label (pods included), as "collection/name".
+ * By default it first lets deletions finish (up to 15 s): the garbage collector removes a Job's pods,
+ * and then the Job, a moment after cleanup's deletion was accepted, and there is no one event to
+ * await across kinds, so it looks again every 200 ms. `settled: false` answers at once.
+ */
+export async function objectsOfRun(runId: string, options: { settled?: boolean } = {}): Promise<string[]> {
+  const labelSelector = `aicr.run/run-id=${runId}`;
+  let objects = await labelledObjects(labelSelector);
+  const deadline = Date.now() + 15_000;
+  while ((options.settled ?? true) && !settled(objects) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    objects = await labelledObjects(labelSelector);
+  }
+  return objects.map((o) => o.name);
 }
 
 /** A fresh namespace name per test keeps runs independent. */
