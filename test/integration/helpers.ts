@@ -7,7 +7,6 @@ import type { KubeClient } from '../../electron/kube/client.ts';
 import { clientForContext } from '../../electron/kube/context.ts';
 import { isNotFound } from '../../electron/kube/errors.ts';
 import { paths } from '../../electron/kube/paths.ts';
-import { watchUntil } from '../../electron/kube/watch.ts';
 import { CONTEXTS } from '../cluster/kubeconfig.ts';
 
 export { CONTEXTS };
