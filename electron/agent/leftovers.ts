@@ -3,9 +3,9 @@
  * grouped per run. Removing them uses the same UID-pinned deletion as a run's own cleanup, so only
  * exactly the listed objects can go.
  */
-import { isRunId, LABEL_RUN_ID, LABEL_RUN_NAMESPACE } from '../../shared/run-names.ts';
+import { isRunId, LABEL_RUN_ID, LABEL_RUN_NAMESPACE, RUN_ID_LENGTH, STAGING_CONFIGMAP_PREFIX } from '../../shared/run-names.ts';
 import type { KubeClient } from '../kube/client.ts';
-import { APP_NAME, LABEL_MANAGED_BY } from './constants.ts';
+import { APP_NAME, LABEL_APP_NAME, LABEL_MANAGED_BY } from './constants.ts';
 import { connectionFailure } from './failures.ts';
 import type { Job, KubeObject } from './manifests/types.ts';
 import { deleteOwnedObjects, type DeletionResult, type OwnedObject } from './owned.ts';
@@ -17,6 +17,9 @@ interface Collection {
   api: string;
   resource: string;
   namespaced: boolean;
+  /** Overrides the run-ID label selector; `runIdOf` then tells which run an object belongs to. */
+  labelSelector?: string;
+  runIdOf?: (meta: KubeObject['metadata']) => string | undefined;
 }
 
 const RUN_OWNED_COLLECTIONS: Collection[] = [
@@ -27,7 +30,19 @@ const RUN_OWNED_COLLECTIONS: Collection[] = [
   { kind: 'ConfigMap', api: '/api/v1', resource: 'configmaps', namespaced: true },
   { kind: 'ClusterRole', api: '/apis/rbac.authorization.k8s.io/v1', resource: 'clusterroles', namespaced: false },
   { kind: 'ClusterRoleBinding', api: '/apis/rbac.authorization.k8s.io/v1', resource: 'clusterrolebindings', namespaced: false },
+  // An agent still running when its run was cleaned up can write its staging ConfigMap again: the
+  // server-side apply then creates it with the agent's labels only. Its name carries the run ID.
+  {
+    kind: 'ConfigMap',
+    api: '/api/v1',
+    resource: 'configmaps',
+    namespaced: true,
+    labelSelector: `${LABEL_APP_NAME}=${APP_NAME},!${LABEL_RUN_ID}`,
+    runIdOf: (meta) => STAGING_NAME.exec(meta.name ?? '')?.[1],
+  },
 ];
+
+const STAGING_NAME = new RegExp(`^${STAGING_CONFIGMAP_PREFIX}-([a-z][a-z0-9]{${RUN_ID_LENGTH - 1}})$`);
 
 export interface LeftoverRun {
   runId: string;
@@ -56,7 +71,7 @@ export async function listLeftoverRuns(client: KubeClient, scope: { namespace?: 
   const base = `${LABEL_RUN_ID},${LABEL_MANAGED_BY}=${APP_NAME}`;
   const lists = await Promise.all(
     RUN_OWNED_COLLECTIONS.map(async (c) => {
-      const labelSelector = !c.namespaced && scope.namespace !== undefined ? `${base},${LABEL_RUN_NAMESPACE}=${scope.namespace}` : base;
+      const labelSelector = c.labelSelector ?? (!c.namespaced && scope.namespace !== undefined ? `${base},${LABEL_RUN_NAMESPACE}=${scope.namespace}` : base);
       try {
         const list = await client.request<{ items: KubeObject[] }>(collectionPath(c, scope.namespace), { query: { labelSelector }, signal });
         return list.items.map((item) => ({ collection: c, item }));
@@ -70,7 +85,7 @@ export async function listLeftoverRuns(client: KubeClient, scope: { namespace?: 
   const runs = new Map<string, LeftoverRun>();
   for (const { collection, item } of lists.flat()) {
     const meta = item.metadata;
-    const runId = meta.labels?.[LABEL_RUN_ID] ?? '';
+    const runId = (collection.runIdOf ? collection.runIdOf(meta) : meta.labels?.[LABEL_RUN_ID]) ?? '';
     // Objects already being deleted (a Job waiting for its pods) are on their way out, not leftovers.
     if (!isRunId(runId) || meta.deletionTimestamp) continue;
     const namespace = meta.namespace ?? meta.labels?.[LABEL_RUN_NAMESPACE] ?? '';

@@ -129,4 +129,20 @@ describe('run isolation on the real control plane', () => {
     await active.deployer.cleanup({ enabled: true }, AbortSignal.timeout(30_000));
     expect(await objectsOfRun(active.deployer.runId)).toEqual([]);
   });
+
+  it("a staging ConfigMap an agent wrote again after its run's cleanup is still found by its name, and nothing else", async () => {
+    const namespace = uniqueNamespace('rewritten');
+    await createNamespace(namespace);
+    const late = gpuConfig({ namespace });
+    const agentLabels = { 'app.kubernetes.io/name': 'aicr', 'app.kubernetes.io/component': 'Snapshot' };
+    // What the agent's server-side apply creates when the run already deleted its ConfigMap: its own labels only.
+    await client().request(paths.configMaps(namespace), { method: 'POST', body: { metadata: { name: `aicr-agent-snapshot-${late.runId}`, labels: agentLabels }, data: { 'snapshot.yaml': 'x' } } });
+    // A delivered snapshot (cm://ns/aicr-snapshot) carries the same labels and is the user's: never a leftover.
+    await client().request(paths.configMaps(namespace), { method: 'POST', body: { metadata: { name: 'aicr-snapshot', labels: agentLabels }, data: { 'snapshot.yaml': 'x' } } });
+    const runs = await listLeftoverRuns(client(), { namespace }, AbortSignal.timeout(10_000));
+    expect(runs.map((r) => [r.runId, r.objects.map((o) => `${o.kind}/${o.name}`)])).toEqual([[late.runId, [`ConfigMap/aicr-agent-snapshot-${late.runId}`]]]);
+    await removeLeftoverRun(client(), runs[0]!, AbortSignal.timeout(10_000));
+    expect(await exists(paths.configMap(namespace, `aicr-agent-snapshot-${late.runId}`))).toBe(false);
+    expect(await exists(paths.configMap(namespace, 'aicr-snapshot'))).toBe(true);
+  });
 });
