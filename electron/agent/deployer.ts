@@ -22,6 +22,7 @@ import type { ConfigMap, Job, KubeObject } from './manifests/types.ts';
 import { describeObject, RunLedger, type DeletionResult, type OwnedObject } from './owned.ts';
 import { checkPermissions, missingPermissionsError, type PermissionCheck } from './permissions.ts';
 import { anyNodeCanHost, GPU_NODE_SELECTOR, gpuNodes, wantsAutoTargeting } from './placement.ts';
+import { PodStates } from './pod-states.ts';
 import { unschedulableError, type Pod } from './pod-status.ts';
 import { ensureNamespace } from './reconcile.ts';
 import { getSnapshot, lacksGpuData, outputVersion } from './snapshot.ts';
@@ -200,6 +201,7 @@ export class Deployer {
       name: this.names.job,
       uid,
       onEvent: (e) => this.emit(e),
+      pods: new PodStates(),
       judgeUnschedulable: async (pod: Pod, signal: AbortSignal) => ((await anyNodeCanHost(this.client, nodeSelector, tolerations, signal)) === false ? unschedulableError(pod) : undefined),
     };
   }

@@ -14,7 +14,6 @@ export type RunPhase =
   | 'failed'
   | 'cancelled';
 
-export const FINAL_PHASES: readonly RunPhase[] = ['done', 'failed', 'cancelled'];
 
 export type ResourceAction = 'created' | 'labelled' | 'reused' | 'deleted' | 'absent' | 'kept';
 

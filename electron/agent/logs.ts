@@ -75,9 +75,19 @@ export class ResumeFilter {
   }
 }
 
+function containerFinished(pod: Pod | undefined): boolean {
+  return pod !== undefined && (isPodTerminal(pod) || agentContainerState(pod)?.terminated !== undefined || pod.metadata.deletionTimestamp !== undefined);
+}
+
+/**
+ * Whether the agent container has finished: from the pod watches when they know (now or within the
+ * resume delay; the status is posted just after the stream ends), else from the API server.
+ */
 async function agentContainerFinished(job: RunningJob, podName: string, signal: AbortSignal): Promise<boolean> {
-  const pod = await job.client.request<Pod>(paths.pod(job.namespace, podName), { signal });
-  return isPodTerminal(pod) || agentContainerState(pod)?.terminated !== undefined || pod.metadata.deletionTimestamp !== undefined;
+  if (containerFinished(job.pods.get(podName))) return true;
+  await job.pods.next(RESUME_DELAY_MS);
+  if (containerFinished(job.pods.get(podName))) return true;
+  return containerFinished(await job.client.request<Pod>(paths.pod(job.namespace, podName), { signal }));
 }
 
 export type LineBatchConsumer = (lines: string[]) => void | Promise<void>;

@@ -11,6 +11,7 @@ import { paths } from '../kube/paths.ts';
 import { watchUntil, type WatchOptions } from '../kube/watch.ts';
 import { LABEL_CONTROLLER_UID } from './constants.ts';
 import type { DeployerEvent } from './events.ts';
+import type { PodStates } from './pod-states.ts';
 import type { Job } from './manifests/types.ts';
 import {
   agentContainerState,
@@ -33,6 +34,8 @@ export interface RunningJob {
   name: string;
   uid: string;
   onEvent: (event: DeployerEvent) => unknown;
+  /** What the run's pod watches have seen, for the log stream. */
+  pods: PodStates;
   /**
    * Decides what an Unschedulable pod means: an error when no node could ever host it (fail now),
    * undefined when one could (busy, or a GPU pool scaling up from zero: warn and keep waiting).
@@ -75,6 +78,7 @@ function unschedulableMonitor(job: RunningJob, signal: AbortSignal) {
 }
 
 function reportPod(job: RunningJob, pod: Pod): void {
+  job.pods.update(pod);
   job.onEvent({ type: 'pod', pod: summarizePod(pod) });
 }
 
