@@ -213,8 +213,8 @@ export function AgentForm() {
             ))}
           </select>
         </label>
-        <ResourceField label="requests" value={settings.requests} onChange={(v) => set({ requests: v })} />
-        <ResourceField label="limits" value={settings.limits} onChange={(v) => set({ limits: v })} />
+        <ResourceField key={`${selected}-requests`} label="requests" value={settings.requests} onChange={(v) => set({ requests: v })} />
+        <ResourceField key={`${selected}-limits`} label="limits" value={settings.limits} onChange={(v) => set({ limits: v })} />
         {(errors.requests ?? errors.limits) && <span className="field-error">{errors.requests ?? errors.limits}</span>}
         <label>
           Max nodes per topology entry <span className="muted">(0 = unlimited)</span>
