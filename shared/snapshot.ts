@@ -29,7 +29,9 @@ export interface Snapshot {
 export function parseSnapshot(text: string): Snapshot {
   let doc: unknown;
   try {
-    doc = parse(text);
+    // No duplicate-key check: the agent writes the document, and the check is quadratic in the keys of
+    // a map (a topology for thousands of nodes took minutes to parse instead of a second or two).
+    doc = parse(text, { uniqueKeys: false });
   } catch (err) {
     throw wrapError(ErrorCode.InvalidRequest, 'snapshot is not valid YAML', err);
   }

@@ -45,7 +45,8 @@ function YamlView({ text }: { text: string }) {
         extensions: [
           EditorState.readOnly.of(true),
           EditorView.editable.of(false),
-          EditorView.contentAttributes.of({ 'aria-label': 'Snapshot YAML', 'aria-readonly': 'true' }),
+          // Focusable although read-only, so keyboard users reach search (Ctrl+F) and folding.
+          EditorView.contentAttributes.of({ 'aria-label': 'Snapshot YAML', 'aria-readonly': 'true', tabindex: '0' }),
           lineNumbers(),
           foldGutter(),
           yamlLanguage(),

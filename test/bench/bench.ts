@@ -5,6 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { spawnCluster } from '../cluster/spawn.ts';
+import { browserFigures } from './browser-bench.ts';
 import { cliFigures } from './cli-bench.ts';
 import { runFigures } from './run-bench.ts';
 
@@ -20,6 +21,13 @@ const BUDGETS: Record<string, { text: string; holds: (f: Figures) => boolean }> 
   'run.apiRequests': { text: '<= 25', holds: (f) => (f['run.apiRequests'] ?? Infinity) <= 25 },
   'run.repeatedReads': { text: '= 0', holds: (f) => f['run.repeatedReads'] === 0 },
   'permissions.ms': { text: '<= 2 x permissions.singleCheckMs', holds: (f) => (f['permissions.ms'] ?? Infinity) <= 2 * (f['permissions.singleCheckMs'] ?? 0) },
+  'startup.rendererGzipKb': { text: '<= 500 KB', holds: (f) => (f['startup.rendererGzipKb'] ?? Infinity) <= 500 },
+  'startup.firstPaintMs': { text: '<= 400 ms', holds: (f) => (f['startup.firstPaintMs'] ?? Infinity) <= 400 },
+  'nodes.readyMs': { text: '<= 1000 ms', holds: (f) => (f['nodes.readyMs'] ?? Infinity) <= 1000 },
+  'nodes.filterMs': { text: '<= 50 ms', holds: (f) => (f['nodes.filterMs'] ?? Infinity) <= 50 },
+  'viewer.openMs': { text: '<= 500 ms', holds: (f) => (f['viewer.openMs'] ?? Infinity) <= 500 },
+  'viewer.searchMs': { text: '<= 50 ms', holds: (f) => (f['viewer.searchMs'] ?? Infinity) <= 50 },
+  'viewer.heapMb': { text: '<= 200 MB', holds: (f) => (f['viewer.heapMb'] ?? Infinity) <= 200 },
 };
 
 const cluster = await spawnCluster();
@@ -27,6 +35,7 @@ const figures: Figures = { 'cluster.startMs': cluster.startupMs };
 try {
   Object.assign(figures, cliFigures(cluster.state.kubeconfig));
   Object.assign(figures, await runFigures(cluster.state.kubeconfig));
+  Object.assign(figures, await browserFigures(cluster.state.kubeconfig));
 } finally {
   await cluster.stop();
 }

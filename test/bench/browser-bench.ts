@@ -1,0 +1,132 @@
+/**
+ * The app in Debian's Chromium against browser mode on the real test control plane: renderer size
+ * and first paint, a 5,000-node cluster in the form (list ready, match count after a selector edit)
+ * and a 20 MB snapshot in the viewer (first render, next search hit, JS heap).
+ */
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium } from '@playwright/test';
+import { KubeClient } from '../../electron/kube/client.ts';
+import { loadKubeconfig, resolveContext } from '../../electron/kube/kubeconfig.ts';
+import { paths } from '../../electron/kube/paths.ts';
+import { startBrowserMode } from '../cluster/browser-mode.ts';
+import { buildSnapshot, snapshotYaml, type ClusterNode } from '../cluster/agent-snapshot.ts';
+
+const NODES = 5_000;
+const RENDERER_ASSETS = '.vite/renderer/main_window/assets';
+
+/** The initial JavaScript chunk, gzipped, in KB. */
+function rendererGzipKb(): number {
+  const entry = readdirSync(RENDERER_ASSETS).find((f) => /^index-.*\.js$/.test(f));
+  if (!entry) throw new Error('the renderer is not built (npm run build:renderer)');
+  return gzipSync(readFileSync(path.join(RENDERER_ASSETS, entry))).length / 1024;
+}
+
+/** 5,000 Node objects (not run by any simulated kubelet: the form only lists them). */
+async function createNodes(client: KubeClient): Promise<void> {
+  const next = { i: 0 };
+  const worker = async () => {
+    while (next.i < NODES) {
+      const i = next.i++;
+      await client.request(paths.nodes(), {
+        method: 'POST',
+        body: { metadata: { name: `bench-node-${i}`, labels: { nodeGroup: `pool-${i % 50}`, 'topology.kubernetes.io/zone': `zone-${i % 3}` } }, spec: { taints: [{ key: 'bench', value: 'x', effect: 'NoSchedule' }] } },
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
+}
+
+/** A snapshot of about 20 MB: node topology for 5,000 nodes with many labels each. */
+function bigSnapshot(): string {
+  const nodes: ClusterNode[] = Array.from({ length: NODES }, (_v, i) => ({
+    metadata: {
+      name: `ip-10-${Math.floor(i / 250)}-${i % 250}-17.ec2.internal`,
+      labels: Object.fromEntries(Array.from({ length: 24 }, (_w, k) => [`example.com/attribute-${k}`, `value-${k}-${i}-${'x'.repeat(40)}`])),
+    },
+    spec: { taints: [{ key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' }] },
+  }));
+  return snapshotYaml(buildSnapshot({ nodeName: nodes[0]!.metadata.name, nodes, os: '', maxNodesPerEntry: 0, timestamp: '2026-11-28T00:00:00Z' }));
+}
+
+export async function browserFigures(kubeconfig: string): Promise<Record<string, number | undefined>> {
+  const figures: Record<string, number | undefined> = { 'startup.rendererGzipKb': rendererGzipKb() };
+  const admin = new KubeClient(resolveContext(loadKubeconfig({ kubeconfigPath: kubeconfig }), 'aicr-admin'));
+  await createNodes(admin);
+  const library = mkdtempSync(path.join(tmpdir(), 'aicr-bench-library-'));
+  const yaml = bigSnapshot();
+  const snapshotId = 'aicr-admin-bench-node-20261128T000000Z.yaml';
+  writeFileSync(path.join(library, snapshotId), yaml);
+  figures['viewer.snapshotMb'] = Buffer.byteLength(yaml) / 1024 / 1024;
+  const browserMode = await startBrowserMode(kubeconfig, library);
+  const browser = await chromium.launch({ executablePath: process.env.AICR_CHROMIUM ?? '/usr/bin/chromium', args: ['--enable-precise-memory-info'] });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(browserMode.url);
+    // The node list is ready when the form counts all of the cluster's nodes (the 5,000 and the 3 simulated).
+    await page.waitForFunction((n) => document.querySelector('[data-testid="node-match"]')?.textContent?.includes(`of ${n} nodes`), NODES + 3, { timeout: 60_000 });
+    figures['nodes.readyMs'] = await page.evaluate(() => performance.now());
+    figures['startup.firstPaintMs'] = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime);
+
+    // A selector edit: from the key press to the updated match count.
+    figures['nodes.filterMs'] = await page.evaluate(
+      () =>
+        new Promise<number>((resolve) => {
+          const input = document.querySelector('[data-testid="selector-input"]') as HTMLInputElement;
+          const count = document.querySelector('[data-testid="node-match"]') as HTMLElement;
+          const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set;
+          setter?.call(input, 'nodeGroup=pool-7');
+          input.dispatchEvent(new Event('input', { bubbles: true }));
+          const started = performance.now();
+          new MutationObserver(() => resolve(performance.now() - started)).observe(count, { childList: true, characterData: true, subtree: true });
+          input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+        }),
+    );
+
+    // The 20 MB snapshot: from the click to its first lines on screen.
+    figures['viewer.openMs'] = await page.evaluate(
+      (id) =>
+        new Promise<number>((resolve) => {
+          const started = performance.now();
+          const done = () => {
+            if (document.querySelector('.cm-content')?.textContent?.includes('kind: Snapshot')) {
+              observer.disconnect();
+              requestAnimationFrame(() => resolve(performance.now() - started));
+            }
+          };
+          const observer = new MutationObserver(done);
+          observer.observe(document.body, { childList: true, subtree: true });
+          [...document.querySelectorAll('.library button')].find((b) => b.textContent === id)?.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+        }),
+      snapshotId,
+    );
+    figures['viewer.heapMb'] = await page.evaluate(() => ((performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? Number.NaN) / 1024 / 1024);
+
+    // Next search hit: open the search panel, search, and time the jump to the next match.
+    await page.locator('.cm-content').click();
+    await page.keyboard.press('Control+f');
+    await page.locator('.cm-search input[name="search"]').fill('attribute-23');
+    await page.keyboard.press('Enter');
+    figures['viewer.searchMs'] = await page.evaluate(
+      () =>
+        new Promise<number>((resolve) => {
+          const started = performance.now();
+          const before = document.querySelector('.cm-searchMatch-selected')?.textContent;
+          const observer = new MutationObserver(() => {
+            observer.disconnect();
+            requestAnimationFrame(() => resolve(performance.now() - started));
+          });
+          observer.observe(document.querySelector('.cm-content') as Node, { childList: true, subtree: true, attributes: true });
+          void before;
+          (document.querySelector('.cm-search button[name="next"]') as HTMLButtonElement).click();
+        }),
+    );
+  } finally {
+    await browser.close();
+    await browserMode.stop();
+  }
+  return figures;
+}
