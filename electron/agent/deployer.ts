@@ -13,7 +13,7 @@ import { clientForContext, type ContextSelection } from '../kube/context.ts';
 import { isNotFound } from '../kube/errors.ts';
 import { paths } from '../kube/paths.ts';
 import { JOB_COMPLETION_TIMEOUT_MS, POD_READY_TIMEOUT_MS, RUNTIME_CLASS_CHECK_TIMEOUT_MS } from './constants.ts';
-import { RunEventEmitter, type DeployerEvent, type RunEventListener, type RunPhase } from './events.ts';
+import { RunEventEmitter, type DeployerEvent, type ResourceAction, type RunEventListener, type RunPhase } from './events.ts';
 import { connectionFailure, INSUFFICIENT_PERMISSIONS_GUIDANCE } from './failures.ts';
 import { findJobPod, getPodLogs, streamLogs } from './logs.ts';
 import { buildJob } from './manifests/job.ts';
@@ -105,7 +105,7 @@ export class Deployer {
     return delivered;
   }
 
-  private resource(object: KubeObject | OwnedObject, action: 'created' | 'deleted' | 'absent' | 'kept' | 'labelled' | 'reused'): void {
+  private resource(object: KubeObject | OwnedObject, action: ResourceAction): void {
     const meta = 'metadata' in object ? object.metadata : object;
     void this.emit({ type: 'resource', kind: object.kind as string, name: meta.name as string, action, ...(meta.namespace ? { namespace: meta.namespace } : {}) });
   }

@@ -3,7 +3,7 @@
  * parameters are checked against its schema before anything happens, and every failure comes back as
  * plain error data naming the field or the cause.
  */
-import { validateAgentConfig } from '../../shared/agent-config.ts';
+import { assertValidAgentConfig } from '../../shared/agent-config.ts';
 import { callSchemas, type CallName, type CallParams, type CallResult } from '../../shared/contract.ts';
 import { ErrorCode, newError, toPlainError, type PlainError } from '../../shared/errors.ts';
 import { listLeftoverRuns, removeLeftoverRun } from '../agent/leftovers.ts';
@@ -21,12 +21,10 @@ export interface Services {
 
 type Handlers = { [N in CallName]: (params: CallParams<N>, signal: AbortSignal) => Promise<CallResult<N>> };
 
-function assertSettings(settings: CallParams<'checkPermissions'>['settings']) {
+/** The settings as a config the core accepts; INVALID_REQUEST naming each bad field otherwise. */
+function validConfig(settings: CallParams<'checkPermissions'>['settings']) {
   const config = agentConfigFrom(settings);
-  const errors = validateAgentConfig(config);
-  if (errors.length > 0) {
-    throw newError(ErrorCode.InvalidRequest, `invalid settings:\n${errors.map((e) => `  - ${e.field}: ${e.message}`).join('\n')}`, { fields: errors });
-  }
+  assertValidAgentConfig(config);
   return config;
 }
 
@@ -36,7 +34,7 @@ export function createHandlers({ contexts, runs, library }: Services): Handlers 
     probeContext: ({ context }, signal) => contexts.probe(context, signal),
     clusterInventory: ({ context }, signal) => contexts.inventory(context, signal),
     checkPermissions: async ({ context, settings }, signal) =>
-      (await checkPermissions(contexts.client(context), assertSettings(settings), signal)).map((c) => ({
+      (await checkPermissions(contexts.client(context), validConfig(settings), signal)).map((c) => ({
         verb: c.verb,
         resource: c.subresource ? `${c.resource}/${c.subresource}` : c.resource,
         namespace: c.namespace,
@@ -45,10 +43,8 @@ export function createHandlers({ contexts, runs, library }: Services): Handlers 
         allowed: c.allowed,
         reason: c.reason,
       })),
-    startRun: async ({ context, settings, timeoutMs, cleanup }) => {
-      assertSettings(settings);
-      return runs.start(context, settings, timeoutMs, cleanup);
-    },
+    // The Deployer validates the settings before the run starts.
+    startRun: async ({ context, settings, timeoutMs, cleanup }) => runs.start(context, settings, timeoutMs, cleanup),
     cancelRun: async ({ runId }) => runs.cancel(runId),
     listRuns: async () => runs.list(),
     ackLogs: async ({ runId, lines }) => {

@@ -19,6 +19,13 @@ async function addSelector(page: Page, pair: string): Promise<void> {
   await page.getByTestId('selector-input').press('Enter');
 }
 
+/** The agent with this image on the simulated GPU nodes, from the open context: Run pressed. */
+async function runImage(page: Page, image?: string): Promise<void> {
+  await addSelector(page, 'nodeGroup=customer-gpu');
+  if (image) await page.locator('input[name="image"]').fill(image);
+  await run(page);
+}
+
 /** Presses Run once the form and the permission checks allow it. */
 async function run(page: Page): Promise<void> {
   await expect(page.getByTestId('run')).toBeEnabled();
@@ -79,9 +86,7 @@ test('the restricted user sees the denied checks and Run disabled', async ({ pag
 
 test('a failing agent shows the error and its last log lines', async ({ page }) => {
   await open(page);
-  await addSelector(page, 'nodeGroup=customer-gpu');
-  await page.locator('input[name="image"]').fill('registry.example/aicr:fail');
-  await run(page);
+  await runImage(page, 'registry.example/aicr:fail');
   await expect(page.getByTestId('run-outcome')).toHaveText('failed');
   await expect(page.getByTestId('run-error')).toContainText('job failed');
   await expect(page.getByTestId('run-error')).toContainText('[agent] command failed');
@@ -89,9 +94,7 @@ test('a failing agent shows the error and its last log lines', async ({ page }) 
 
 test('a slow run cancelled leaves nothing in the cluster', async ({ page }) => {
   await open(page);
-  await addSelector(page, 'nodeGroup=customer-gpu');
-  await page.locator('input[name="image"]').fill('registry.example/aicr:slow-60');
-  await run(page);
+  await runImage(page, 'registry.example/aicr:slow-60');
   await expect(logs(page)).toContainText('[agent] collecting');
   await page.getByTestId('cancel').click();
   await expect(page.getByTestId('run-outcome')).toHaveText('cancelled');
@@ -107,15 +110,12 @@ test('the unreachable context is marked without holding up the others', async ({
 
 test('two runs on two contexts at once', async ({ page }) => {
   await open(page);
-  await addSelector(page, 'nodeGroup=customer-gpu');
-  await page.locator('input[name="image"]').fill('registry.example/aicr:slow-3');
-  await run(page);
+  await runImage(page, 'registry.example/aicr:slow-3');
   await expect(page.getByTestId('run-outcome')).toHaveText('running');
   const first = await shownRunId(page);
   await open(page, 'aicr-exec');
   await expect(page.getByTestId('permissions-summary')).toHaveText('All 22 required permissions are granted');
-  await addSelector(page, 'nodeGroup=customer-gpu');
-  await run(page);
+  await runImage(page);
   await expect.poll(() => shownRunId(page)).not.toBe(first);
   const second = await shownRunId(page);
   for (const runId of [first, second]) {
@@ -149,8 +149,7 @@ test('leftovers of earlier runs are offered for cleanup when the context opens',
 test('no serious accessibility violations on the main screens', async ({ page }) => {
   const { default: AxeBuilder } = await import('@axe-core/playwright');
   await open(page);
-  await addSelector(page, 'nodeGroup=customer-gpu');
-  await run(page);
+  await runImage(page);
   await expect(page.getByTestId('snapshot-summary')).toBeVisible();
   const results = await new AxeBuilder({ page }).exclude('.xterm').analyze();
   const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
