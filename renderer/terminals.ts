@@ -11,6 +11,8 @@ import { Terminal } from '@xterm/xterm';
 import { api } from './transport.ts';
 
 export const SCROLLBACK_LINES = 20_000;
+/** About 25 KB of agent output: a few milliseconds of xterm's parser. */
+const WRITE_SLICE_LINES = 250;
 
 export interface RunTerminal {
   terminal: Terminal;
@@ -45,10 +47,15 @@ export function terminalFor(runId: string): RunTerminal {
     if (event.type !== 'run-event' || event.event.runId !== runId || event.event.type !== 'log') return;
     const lines = event.event.lines as string[];
     entry.lines += lines.length;
-    terminal.write(`${lines.join('\n')}\n`, () => {
-      if (entry.follow) terminal.scrollToBottom();
-      void api.call('ackLogs', { runId, lines: lines.length });
-    });
+    // xterm parses each write whole before it yields to the page, so a batch goes in slices short
+    // enough to keep every task well under a frame budget; each slice is acknowledged once parsed.
+    for (let start = 0; start < lines.length; start += WRITE_SLICE_LINES) {
+      const slice = lines.slice(start, start + WRITE_SLICE_LINES);
+      terminal.write(`${slice.join('\n')}\n`, () => {
+        if (entry.follow) terminal.scrollToBottom();
+        void api.call('ackLogs', { runId, lines: slice.length });
+      });
+    }
   });
   return entry;
 }

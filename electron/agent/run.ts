@@ -31,8 +31,11 @@ export interface SnapshotRunResult {
   cleanup?: DeletionResult;
 }
 
-/** How long to let the log stream drain after the Job completed before giving up on it. */
-const LOG_DRAIN_MS = 5_000;
+/**
+ * After the Job completed, the log stream may still be delivering (a flood paced by a slow reader):
+ * it is given as long as it makes progress, and dropped only after this long without a new line.
+ */
+const LOG_STALL_MS = 5_000;
 const DEFAULT_FAILURE_LOG_LINES = 50;
 
 async function attachLogTail(deployer: Deployer, err: unknown, lines: number): Promise<void> {
@@ -85,13 +88,31 @@ function deliveryError(deployer: Deployer, err: unknown): Error {
   return wrapError(code, `${isStructuredError(err) ? err.summary : 'writing the snapshot failed'}\n\n${where}${removal}`, isStructuredError(err) ? err.cause : err);
 }
 
+/** Waits for the log stream to end while it makes progress; warns when it stalled and is given up. */
+async function drainLogs(logTask: Promise<unknown>, done: () => boolean, progressAt: () => number, deployer: Deployer): Promise<void> {
+  const completedAt = Date.now();
+  while (!done()) {
+    const stalledIn = Math.max(progressAt(), completedAt) + LOG_STALL_MS - Date.now();
+    if (stalledIn <= 0) {
+      void deployer.emit({ type: 'warning', message: `the agent's log stream stalled for ${LOG_STALL_MS / 1000} s after the agent finished; its last lines may be missing here` });
+      return;
+    }
+    await Promise.race([logTask, new Promise((resolve) => setTimeout(resolve, stalledIn).unref())]);
+  }
+}
+
 async function collect(deployer: Deployer, options: SnapshotRunOptions): Promise<string> {
   const { signal } = options;
   const logs = new AbortController();
   let logError: unknown;
-  const logTask = deployer.streamLogs(AbortSignal.any([signal, logs.signal])).catch((err: unknown) => {
-    logError = err;
-  });
+  let logProgressAt = Date.now();
+  let logDone = false;
+  const logTask = deployer
+    .streamLogs(AbortSignal.any([signal, logs.signal]), () => (logProgressAt = Date.now()))
+    .catch((err: unknown) => {
+      logError = err;
+    })
+    .finally(() => (logDone = true));
   try {
     try {
       await deployer.waitForCompletion(options.timeoutMs, signal);
@@ -99,7 +120,7 @@ async function collect(deployer: Deployer, options: SnapshotRunOptions): Promise
       if (!signal.aborted) await attachLogTail(deployer, err, options.failureLogLines ?? DEFAULT_FAILURE_LOG_LINES);
       throw err;
     }
-    await Promise.race([logTask, new Promise((resolve) => setTimeout(resolve, LOG_DRAIN_MS).unref())]);
+    await drainLogs(logTask, () => logDone, () => logProgressAt, deployer);
     // When the run failed, its error explains more than a log-stream failure would.
     if (logError !== undefined) void deployer.emit({ type: 'warning', message: `agent logs unavailable: ${describeError(logError)}` });
     return await deployer.getSnapshot(signal);

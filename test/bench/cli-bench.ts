@@ -30,19 +30,19 @@ function runOnce(args: string[]): CommandFigures {
 }
 
 /** Median figures of `runs` runs after one warm-up (the compile cache fills on the first). */
-export function measureCommand(args: string[], runs = 5): CommandFigures {
+export function measureCommand(args: string[], runs: number): CommandFigures {
   runOnce(args);
   const samples = Array.from({ length: runs }, () => runOnce(args));
   const rss = samples.flatMap((s) => (s.rssMb === undefined ? [] : [s.rssMb]));
   return { ms: median(samples.map((s) => s.ms)), rssMb: rss.length ? Math.max(...rss) : undefined, exitCode: samples[0]?.exitCode ?? null };
 }
 
-export function cliFigures(kubeconfig: string): Record<string, number | undefined> {
-  const floor = measureCommand(['-e', '0']);
-  const manifests = measureCommand([BIN, 'manifests', '--run-id', 'k3x9q2ab']);
-  const unreachable = measureCommand([BIN, 'snapshot', '--kubeconfig', kubeconfig, '--context', 'aicr-unreachable', '-o', '/dev/null']);
-  const restricted = measureCommand([BIN, 'snapshot', '--kubeconfig', kubeconfig, '--context', 'aicr-restricted', '-n', 'aicr-restricted', '-o', '/dev/null']);
-  const run = measureCommand([BIN, 'snapshot', '--kubeconfig', kubeconfig, '--context', 'aicr-admin', '-n', 'bench-cli', '--node-selector', 'nodeGroup=customer-gpu', '-o', '/dev/null'], 3);
+export function cliFigures(kubeconfig: string, runs: number): Record<string, number | undefined> {
+  const floor = measureCommand(['-e', '0'], runs);
+  const manifests = measureCommand([BIN, 'manifests', '--run-id', 'k3x9q2ab'], runs);
+  const unreachable = measureCommand([BIN, 'snapshot', '--kubeconfig', kubeconfig, '--context', 'aicr-unreachable', '-o', '/dev/null'], runs);
+  const restricted = measureCommand([BIN, 'snapshot', '--kubeconfig', kubeconfig, '--context', 'aicr-restricted', '-n', 'aicr-restricted', '-o', '/dev/null'], runs);
+  const run = measureCommand([BIN, 'snapshot', '--kubeconfig', kubeconfig, '--context', 'aicr-admin', '-n', 'bench-cli', '--node-selector', 'nodeGroup=customer-gpu', '-o', '/dev/null'], Math.min(runs, 3));
   for (const [name, figures, expected] of [
     ['unreachable', unreachable, 6],
     ['restricted', restricted, 4],

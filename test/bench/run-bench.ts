@@ -1,7 +1,8 @@
 /**
  * How a run uses the API: requests per default run counted at the client, repeated reads of the same
- * object, the permission checklist against one SelfSubjectAccessReview, and the agent's own runtime
- * (from its first to its last log line as they arrive) to set against the CLI's run time.
+ * object, the permission checklist against one SelfSubjectAccessReview, the agent's own runtime
+ * (from its first to its last log line as they arrive) to set against the CLI's run time, and a
+ * whole run in process against the same run driven the reference's way (polling).
  */
 import type http from 'node:http';
 import { defaultAgentConfig } from '../../shared/agent-config.ts';
@@ -12,6 +13,7 @@ import { KubeClient, type RequestOptions } from '../../electron/kube/client.ts';
 import { loadKubeconfig, resolveContext } from '../../electron/kube/kubeconfig.ts';
 import { paths } from '../../electron/kube/paths.ts';
 import { median } from './cli-bench.ts';
+import { pollingRunMs } from './polling-baseline.ts';
 
 /** A client that records every request it makes (method and path, watches marked). */
 class CountingClient extends KubeClient {
@@ -28,10 +30,25 @@ class CountingClient extends KubeClient {
   }
 }
 
-export async function runFigures(kubeconfig: string): Promise<Record<string, number>> {
+const NODE_SELECTOR = { nodeGroup: 'customer-gpu' };
+
+/** Wall time of `runs` default runs in process, and of as many polling-style runs, interleaved; medians. */
+async function runVersusPolling(client: KubeClient, runs: number): Promise<{ ms: number; pollingMs: number }> {
+  const ours: number[] = [];
+  const polling: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    await runSnapshot(new Deployer(client, defaultAgentConfig({ namespace: 'bench-run', nodeSelector: NODE_SELECTOR })), { timeoutMs: 60_000, cleanup: true, signal: AbortSignal.timeout(60_000) });
+    ours.push(performance.now() - started);
+    polling.push(await pollingRunMs(client, 'bench-polling', NODE_SELECTOR));
+  }
+  return { ms: median(ours), pollingMs: median(polling) };
+}
+
+export async function runFigures(kubeconfig: string, runs: number): Promise<Record<string, number>> {
   const context = resolveContext(loadKubeconfig({ kubeconfigPath: kubeconfig }), 'aicr-admin');
   const client = new CountingClient(context);
-  const config = defaultAgentConfig({ namespace: 'bench-run', nodeSelector: { nodeGroup: 'customer-gpu' } });
+  const config = defaultAgentConfig({ namespace: 'bench-run', nodeSelector: NODE_SELECTOR });
   const deployer = new Deployer(client, config);
   await runSnapshot(deployer, { timeoutMs: 60_000, cleanup: true, signal: AbortSignal.timeout(60_000) });
   const apiRequests = client.requests.length;
@@ -42,7 +59,7 @@ export async function runFigures(kubeconfig: string): Promise<Record<string, num
   // Permissions: the whole checklist against a single review, same client, same moment.
   const single: number[] = [];
   const whole: number[] = [];
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < runs; i++) {
     let started = performance.now();
     await client.request(paths.selfSubjectAccessReviews(), {
       method: 'POST',
@@ -57,12 +74,13 @@ export async function runFigures(kubeconfig: string): Promise<Record<string, num
   // The agent's runtime in a default run: from its first to its last log line as they arrive.
   const timestamps: bigint[] = [];
   const timed = new CountingClient(context);
-  const agentRun = new Deployer(timed, defaultAgentConfig({ namespace: 'bench-run', nodeSelector: { nodeGroup: 'customer-gpu' } }), {
+  const agentRun = new Deployer(timed, defaultAgentConfig({ namespace: 'bench-run', nodeSelector: NODE_SELECTOR }), {
     onEvent: (e) => {
       if (e.type === 'log') timestamps.push(BigInt(Date.now()) * 1_000_000n);
     },
   });
   await runSnapshot(agentRun, { timeoutMs: 60_000, cleanup: true, signal: AbortSignal.timeout(60_000) });
+  const { ms, pollingMs } = await runVersusPolling(new KubeClient(context), runs);
   const agentMs = timestamps.length > 1 ? Number((timestamps.at(-1) as bigint) - (timestamps[0] as bigint)) / 1e6 : Number.NaN;
 
   return {
@@ -71,5 +89,7 @@ export async function runFigures(kubeconfig: string): Promise<Record<string, num
     'permissions.ms': median(whole),
     'permissions.singleCheckMs': median(single),
     'cli.agentMs': agentMs,
+    'run.ms': ms,
+    'run.pollingBaselineMs': pollingMs,
   };
 }

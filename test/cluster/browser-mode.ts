@@ -7,6 +7,8 @@ const BIN = fileURLToPath(new URL('../../bin/aicr-studio.js', import.meta.url));
 
 export interface BrowserMode {
   url: string;
+  /** The serving process (the app's main process in browser mode). */
+  pid: number;
   /** Stops it as Ctrl-C would: running runs are cancelled and cleaned up first. */
   stop(): Promise<void>;
 }
@@ -20,6 +22,7 @@ export async function startBrowserMode(kubeconfig: string, library: string, rend
   });
   return {
     url,
+    pid: serve.pid as number,
     stop: async () => {
       if (serve.exitCode !== null) return;
       const exited = new Promise((resolve) => serve.once('exit', resolve));

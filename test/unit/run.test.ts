@@ -3,7 +3,7 @@
  * user is told. The Deployer is replaced by a scripted stand-in; its own behaviour is proven on the
  * real control plane (integration tests).
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Deployer } from '../../electron/agent/deployer.ts';
 import type { DeployerEvent } from '../../electron/agent/events.ts';
 import type { OwnedObject } from '../../electron/agent/owned.ts';
@@ -16,6 +16,7 @@ interface Script {
   deploy?: (signal: AbortSignal) => Promise<void>;
   wait?: (signal: AbortSignal) => Promise<void>;
   cleanup?: (signal: AbortSignal) => Promise<void>;
+  logs?: (signal: AbortSignal, onLines: (lines: string[]) => void) => Promise<void>;
   changed?: boolean;
 }
 
@@ -34,7 +35,10 @@ function stubDeployer(script: Script = {}) {
       steps.push('deploy');
       await script.deploy?.(signal);
     },
-    streamLogs: async () => void steps.push('logs'),
+    streamLogs: async (signal: AbortSignal, onLines: (lines: string[]) => void) => {
+      steps.push('logs');
+      await script.logs?.(signal, onLines);
+    },
     waitForCompletion: async (_t: number, signal: AbortSignal) => {
       steps.push('wait');
       await script.wait?.(signal);
@@ -118,5 +122,52 @@ describe('a snapshot run', () => {
     await runSnapshot(deployer, options({ cleanup: false }));
     expect(steps.at(-1)).toBe('cleanup(off)');
     expect(warnings(events)[0]).toContain('resources kept (cleanup disabled); the ClusterRoleBinding keeps cluster-wide read access');
+  });
+  describe('the log stream after the agent finished', () => {
+    const sleep = (ms: number, signal: AbortSignal) => new Promise((resolve, reject) => (setTimeout(resolve, ms), signal.addEventListener('abort', () => reject(signal.reason))));
+
+    it('is drained for as long as lines keep coming (a flood behind a slow reader loses nothing)', async () => {
+      vi.useFakeTimers();
+      try {
+        let delivered = 0;
+        const { deployer, events } = stubDeployer({
+          logs: async (signal, onLines) => {
+            // 20 s of lines, one batch a second: far beyond the stall limit in total, never stalled.
+            for (let i = 0; i < 20; i++) {
+              await sleep(1_000, signal);
+              onLines(['line']);
+              delivered++;
+            }
+          },
+        });
+        const run = runSnapshot(deployer, options());
+        await vi.advanceTimersByTimeAsync(30_000);
+        await run;
+        expect(delivered).toBe(20);
+        expect(warnings(events)).toEqual([]);
+      } finally {
+        vi.useRealTimers();
+      }
+    });
+
+    it('is given up with a warning after 5 s without a line, and the run still completes', async () => {
+      vi.useFakeTimers();
+      try {
+        let cancelled = false;
+        const { deployer, steps, events } = stubDeployer({
+          logs: (signal) => new Promise((_resolve, reject) => signal.addEventListener('abort', () => ((cancelled = true), reject(signal.reason)))),
+        });
+        const run = runSnapshot(deployer, options());
+        await vi.advanceTimersByTimeAsync(4_900);
+        expect(steps).not.toContain('snapshot');
+        await vi.advanceTimersByTimeAsync(200);
+        await run;
+        expect(cancelled).toBe(true);
+        expect(steps).toContain('snapshot');
+        expect(warnings(events)).toEqual([expect.stringContaining("the agent's log stream stalled for 5 s after the agent finished")]);
+      } finally {
+        vi.useRealTimers();
+      }
+    });
   });
 });

@@ -1,0 +1,207 @@
+/**
+ * Runs in the app (Debian's Chromium on browser mode, real control plane), timed in the page:
+ *   - run.firstLogMs: the agent's first log line (its container runtime timestamp, the closest
+ *     nanosecond-precise mark of the container starting; status.startedAt has whole seconds only)
+ *     to that line written into the run's xterm (the renderer acknowledges after xterm's write).
+ *   - a log flood (`:logs-N`): lines per second from the first batch in the page to the last line
+ *     written into xterm, the renderer's longest main-thread task meanwhile, and the peak memory of
+ *     the main process; against a raw HTTPS read of the same pods/log stream (same query) afterwards.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from '@playwright/test';
+import { CONTAINER_NAME } from '../../electron/agent/constants.ts';
+import { listLeftoverRuns, removeLeftoverRun } from '../../electron/agent/leftovers.ts';
+import { timestampNanos } from '../../electron/agent/logs.ts';
+import { KubeClient } from '../../electron/kube/client.ts';
+import { loadKubeconfig, resolveContext } from '../../electron/kube/kubeconfig.ts';
+import { paths } from '../../electron/kube/paths.ts';
+import { startBrowserMode } from '../cluster/browser-mode.ts';
+
+/** What the instrumented page records (epoch milliseconds, comparable with the kubelet's timestamps). */
+interface BenchCounters {
+  firstLogAt: number;
+  acks: { at: number; lines: number }[];
+  longTasks: number[];
+}
+
+declare global {
+  interface Window {
+    __bench: BenchCounters;
+  }
+}
+
+/** Instruments the page before its scripts run: log batches received, lines acknowledged, long tasks. */
+function instrumentPage(): void {
+  const w = window;
+  w.__bench = { firstLogAt: 0, acks: [], longTasks: [] };
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) w.__bench.longTasks.push(entry.duration);
+  }).observe({ type: 'longtask', buffered: true });
+  const NativeWebSocket = window.WebSocket;
+  window.WebSocket = class extends NativeWebSocket {
+    constructor(...args: ConstructorParameters<typeof WebSocket>) {
+      super(...args);
+      this.addEventListener('message', (message) => {
+        if (!w.__bench.firstLogAt && String(message.data).includes('"type":"log"')) w.__bench.firstLogAt = Date.now();
+      });
+    }
+    override send(data: string): void {
+      if (data.includes('"ackLogs"')) w.__bench.acks.push({ at: Date.now(), lines: (JSON.parse(data) as { params: { lines: number } }).params.lines });
+      super.send(data);
+    }
+  };
+}
+
+const resetCounters = (page: Page) => page.evaluate(() => Object.assign(window.__bench, { firstLogAt: 0, acks: [], longTasks: [] }));
+
+async function startRun(page: Page, image: string, keepResources: boolean): Promise<string> {
+  await page.locator('input[name="image"]').fill(image);
+  const keep = page.getByLabel("Keep the agent's resources after the run");
+  if ((await keep.isChecked()) !== keepResources) await keep.click();
+  const before = await page.evaluate(() => (document.querySelector('[aria-label="shown run"]') as HTMLSelectElement | null)?.value ?? '');
+  await page.getByTestId('run').click();
+  // The new run is shown once its start has been answered.
+  await page.waitForFunction((previous) => ((document.querySelector('[aria-label="shown run"]') as HTMLSelectElement | null)?.value ?? '') !== previous, before, { timeout: 10_000 });
+  return page.getByLabel('shown run').inputValue();
+}
+
+async function waitForOutcome(page: Page, outcome: string, timeoutMs: number): Promise<void> {
+  await page.waitForFunction((o) => document.querySelector('[data-testid="run-outcome"]')?.textContent === o, outcome, { timeout: timeoutMs, polling: 200 });
+}
+
+/** The run's agent pod, once its container has written something (the run keeps it alive long enough). */
+async function agentPod(client: KubeClient, runId: string): Promise<{ namespace: string; name: string }> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const pods = await client.request<{ items: { metadata: { name: string; namespace: string }; status?: { containerStatuses?: { state?: { running?: object; terminated?: object } }[] } }[] }>('/api/v1/pods', {
+      query: { labelSelector: `aicr.run/run-id=${runId}` },
+    });
+    const started = pods.items.find((p) => p.status?.containerStatuses?.some((c) => c.state?.running || c.state?.terminated));
+    if (started) return started.metadata;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`no started agent pod for run ${runId}`);
+}
+
+/** Reads a pods/log stream raw (no line handling): lines and wall time. */
+async function rawLogRead(client: KubeClient, pod: { namespace: string; name: string }): Promise<{ lines: number; ms: number }> {
+  const started = performance.now();
+  const stream = await client.stream(paths.podLog(pod.namespace, pod.name), { query: { container: CONTAINER_NAME, follow: true, timestamps: true } });
+  let lines = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
+  }
+  return { lines, ms: performance.now() - started };
+}
+
+/**
+ * The ceiling: xterm alone in a blank page of the same browser, fed lines like the agent's (colour
+ * codes, ~100 bytes) from memory in the app's batch and slice sizes, in a terminal of the app's size.
+ */
+async function xtermOnlyLinesPerSec(browser: Browser, size: { width: number; height: number }, lines: number): Promise<number> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  try {
+    await page.addStyleTag({ path: 'node_modules/@xterm/xterm/css/xterm.css' });
+    await page.addScriptTag({ path: 'node_modules/@xterm/xterm/lib/xterm.js' });
+    return await page.evaluate(
+      ({ size, lines }) =>
+        new Promise<number>((resolve) => {
+          const slot = document.createElement('div');
+          Object.assign(slot.style, { width: `${size.width}px`, height: `${size.height}px` });
+          document.body.append(slot);
+          const { Terminal } = window as unknown as { Terminal: new (options: object) => { open(e: HTMLElement): void; write(d: string, cb?: () => void): void; scrollToBottom(): void } };
+          const terminal = new Terminal({ scrollback: 20_000, convertEol: true, disableStdin: true, fontSize: 12 });
+          terminal.open(slot);
+          const started = performance.now();
+          let queued = 0;
+          let written = 0;
+          // The app's window: at most 20,000 lines in xterm's queue, in slices of 250.
+          const pump = () => {
+            while (queued < lines && queued - written < 20_000) {
+              const first = queued;
+              const count = Math.min(250, lines - first);
+              queued += count;
+              const text = Array.from({ length: count }, (_v, i) => `\x1b[32m[agent] collecting measurement batch: line=${first + i + 1} of=${lines} collector=node-topology sample=${'c0ffee'.repeat(3)}\x1b[0m`).join('\n');
+              terminal.write(`${text}\n`, () => {
+                terminal.scrollToBottom();
+                written += count;
+                if (written === lines) resolve((lines * 1000) / (performance.now() - started));
+                else pump();
+              });
+            }
+          };
+          pump();
+        }),
+      { size, lines },
+    );
+  } finally {
+    await page.close();
+  }
+}
+
+const peakRssMb = (pid: number): number => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? Number.NaN) / 1024;
+
+export async function logFigures(kubeconfig: string, floodLines: number): Promise<Record<string, number | undefined>> {
+  const figures: Record<string, number | undefined> = {};
+  const admin = new KubeClient(resolveContext(loadKubeconfig({ kubeconfigPath: kubeconfig }), 'aicr-admin'));
+  const browserMode = await startBrowserMode(kubeconfig, mkdtempSync(path.join(tmpdir(), 'aicr-bench-library-')));
+  const browser = await chromium.launch({ executablePath: process.env.AICR_CHROMIUM ?? '/usr/bin/chromium' });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.addInitScript(instrumentPage);
+    page.on('crash', () => console.error('the benchmark page crashed'));
+    await page.goto(browserMode.url);
+    await page.locator('[data-context="aicr-admin"]').click();
+    await page.getByTestId('selector-input').fill('nodeGroup=customer-gpu');
+    await page.getByTestId('selector-input').press('Enter');
+    await page.waitForFunction(() => !(document.querySelector('[data-testid="run"]') as HTMLButtonElement | null)?.disabled, undefined, { timeout: 30_000 });
+
+    // First line: a slow agent keeps its pod for two seconds, so the line's runtime timestamp can be read meanwhile.
+    await resetCounters(page);
+    const firstRun = await startRun(page, 'registry.example/aicr:slow-2', false);
+    const pod = await agentPod(admin, firstRun);
+    const head = Buffer.concat(await (await admin.stream(paths.podLog(pod.namespace, pod.name), { query: { container: CONTAINER_NAME, timestamps: true, limitBytes: 200 } })).toArray()).toString();
+    const firstLineNanos = timestampNanos(head.slice(0, head.indexOf(' ')));
+    if (firstLineNanos === undefined) throw new Error(`the agent's first log line has no timestamp: ${head}`);
+    const firstLineAt = Number(firstLineNanos / 1_000_000n);
+    await page.waitForFunction(() => window.__bench.acks.length > 0, undefined, { timeout: 30_000 });
+    figures['run.firstLogMs'] = (await page.evaluate(() => window.__bench.acks[0]!.at)) - firstLineAt;
+    await waitForOutcome(page, 'done', 60_000);
+
+    // The flood, its resources kept so the same stream can be read raw afterwards.
+    await resetCounters(page);
+    const floodRun = await startRun(page, `registry.example/aicr:logs-${floodLines}`, true);
+    // Until every line is in xterm, or the run ended without them (then the figures would be wrong).
+    for (const deadline = Date.now() + 600_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 500))) {
+      const progress = await page.evaluate(() => ({
+        acked: window.__bench.acks.reduce((sum, a) => sum + a.lines, 0),
+        outcome: document.querySelector('[data-testid="run-outcome"]')?.textContent ?? '',
+      }));
+      if (process.env.AICR_BENCH_VERBOSE) console.error(`flood: ${progress.acked} lines in xterm, run ${progress.outcome}`);
+      if (progress.acked >= floodLines || ['failed', 'cancelled'].includes(progress.outcome)) break;
+    }
+    const flood = await page.evaluate(() => window.__bench);
+    figures['logs.mainRssMb'] = peakRssMb(browserMode.pid);
+    await waitForOutcome(page, 'done', 120_000);
+    const acked = flood.acks.reduce((sum, a) => sum + a.lines, 0);
+    if (acked < floodLines) throw new Error(`the flood run ended after ${acked} of ${floodLines} lines: ${await page.getByTestId('run-error').textContent().catch(() => '')}`);
+    const floodMs = (flood.acks.at(-1)?.at ?? Number.NaN) - flood.firstLogAt;
+    figures['logs.lines'] = acked;
+    figures['logs.linesPerSec'] = (acked * 1000) / floodMs;
+    // The browser reports only tasks of 50 ms or more; none means every task was shorter.
+    figures['logs.maxLongTaskMs'] = Math.max(0, ...flood.longTasks);
+
+    const slot = await page.getByTestId('log-terminal').boundingBox();
+    figures['logs.xtermOnlyLinesPerSec'] = await xtermOnlyLinesPerSec(browser, { width: slot?.width ?? 800, height: slot?.height ?? 300 }, floodLines);
+    const raw = await rawLogRead(admin, await agentPod(admin, floodRun));
+    figures['logs.rawLinesPerSec'] = (raw.lines * 1000) / raw.ms;
+    for (const leftover of await listLeftoverRuns(admin, {}, AbortSignal.timeout(30_000))) {
+      if (leftover.runId === floodRun) await removeLeftoverRun(admin, leftover, AbortSignal.timeout(60_000));
+    }
+  } finally {
+    await browser.close();
+    await browserMode.stop();
+  }
+  return figures;
+}
