@@ -1,18 +1,29 @@
 /**
- * Permission pre-flight with SelfSubjectAccessReviews, run concurrently: everything a run does, from
- * creating its objects and watching them to reading the snapshot and deleting all it created, so a run
- * never starts that cannot finish or clean up. Unlike the reference, every check names its API group
- * (a namespace role granting batch/jobs is not reported as lacking "jobs" in the core group). When the
- * snapshot goes to a ConfigMap in another namespace, a SubjectAccessReview asks whether the agent's
- * future ServiceAccount could write it there: its Role covers only its own namespace.
+ * Permission pre-flight: everything a run does, from creating its objects and watching them to
+ * reading the snapshot and deleting all it created, so a run never starts that cannot finish or clean
+ * up. Unlike the reference, every check names its API group (a namespace role granting batch/jobs is
+ * not reported as lacking "jobs" in the core group).
+ *
+ * The checks are answered from SelfSubjectRulesReviews, one round trip for the whole checklist
+ * instead of one SelfSubjectAccessReview per check: the agent namespace's rules for namespaced checks,
+ * and for cluster-scoped ones the rules of a namespace name that cannot exist, which only
+ * ClusterRoleBindings can grant (a RoleBinding's rules never cover cluster-scoped resources). A check
+ * no rule grants is denied when the review is complete; when an authorizer could not list its rules
+ * (webhooks, the review marked incomplete), such checks are asked one by one with access reviews, and
+ * when the rules cannot be reviewed at all, every check is. A webhook that denies what RBAC grants is
+ * not seen in advance: the API server still refuses, and the run then fails and cleans up.
+ *
+ * When the snapshot goes to a ConfigMap in another namespace, a SubjectAccessReview asks whether the
+ * agent's future ServiceAccount could write it there: its Role covers only its own namespace.
  */
 import { agentOutputUri, ownsOutputConfigMap, type AgentConfig } from '../../shared/agent-config.ts';
 import { parseConfigMapUri } from '../../shared/configmap-uri.ts';
 import { ErrorCode, newError, wrapError, type StructuredError } from '../../shared/errors.ts';
 import { runNames } from '../../shared/run-names.ts';
 import type { KubeClient } from '../kube/client.ts';
-import { isForbidden, isNetworkError } from '../kube/errors.ts';
+import { isForbidden, isNetworkError, isNotFound } from '../kube/errors.ts';
 import { paths } from '../kube/paths.ts';
+import { grantingRule, rulesReview, type RulesReview } from './rules-review.ts';
 
 export interface PermissionRequirement {
   verb: string;
@@ -101,14 +112,19 @@ function serviceAccountGroups(subject: string): string[] {
   return ['system:serviceaccounts', `system:serviceaccounts:${namespace}`, 'system:authenticated'];
 }
 
-async function review(client: KubeClient, r: PermissionRequirement, signal: AbortSignal): Promise<PermissionCheck> {
-  const resourceAttributes = {
+function resourceAttributesOf(r: PermissionRequirement) {
+  return {
     verb: r.verb,
     group: r.group,
     resource: r.resource,
     ...(r.subresource ? { subresource: r.subresource } : {}),
     ...(r.namespace ? { namespace: r.namespace } : {}),
   };
+}
+
+/** One check asked on its own: a SelfSubjectAccessReview, or a SubjectAccessReview for the agent's ServiceAccount. */
+async function accessReview(client: KubeClient, r: PermissionRequirement, signal: AbortSignal): Promise<PermissionCheck> {
+  const resourceAttributes = resourceAttributesOf(r);
   if (r.subject) {
     try {
       const result = await client.request<AccessReviewStatus>(paths.subjectAccessReviews(), {
@@ -131,6 +147,34 @@ async function review(client: KubeClient, r: PermissionRequirement, signal: Abor
   return { ...r, allowed: result.status?.allowed === true, reason: result.status?.reason ?? '' };
 }
 
+/** Where a requirement's rules are reviewed: its namespace, or for cluster-scoped ones a namespace that cannot exist. */
+const rulesScope = (r: PermissionRequirement): string => r.namespace || CLUSTER_SCOPE;
+/** Not a valid namespace name (it starts with a dash), so no RoleBinding can ever be in it. */
+const CLUSTER_SCOPE = '-cluster-scope-';
+
+/** The rules review of each scope, or undefined where rules cannot be reviewed (no such API, not allowed). */
+async function reviewsByScope(client: KubeClient, requirements: readonly PermissionRequirement[], signal: AbortSignal): Promise<Map<string, RulesReview | undefined>> {
+  const scopes = [...new Set(requirements.filter((r) => !r.subject).map(rulesScope))];
+  const reviews = await Promise.all(
+    scopes.map((scope) =>
+      rulesReview(client, scope, signal).catch((err: unknown) => {
+        if (isForbidden(err) || isNotFound(err)) return undefined;
+        throw err;
+      }),
+    ),
+  );
+  return new Map(scopes.map((scope, i) => [scope, reviews[i]]));
+}
+
+/** A check answered from the rules when they settle it; otherwise by its own access review. */
+async function check(client: KubeClient, r: PermissionRequirement, reviews: Map<string, RulesReview | undefined>, signal: AbortSignal): Promise<PermissionCheck> {
+  const review = r.subject ? undefined : reviews.get(rulesScope(r));
+  if (!review) return accessReview(client, r, signal);
+  if (grantingRule(review.rules, resourceAttributesOf(r))) return { ...r, allowed: true, reason: 'granted by your roles' };
+  if (review.incomplete) return accessReview(client, r, signal);
+  return { ...r, allowed: false, reason: 'none of your roles grants it' };
+}
+
 /**
  * Every check's outcome, in the order of {@link requiredPermissions}. Throws only when a review itself
  * fails: SERVICE_UNAVAILABLE for network errors, INTERNAL otherwise (the cause tells credential and TLS
@@ -139,16 +183,15 @@ async function review(client: KubeClient, r: PermissionRequirement, signal: Abor
 export async function checkPermissions(client: KubeClient, config: PermissionConfig, signal: AbortSignal): Promise<PermissionCheck[]> {
   const abortRest = new AbortController();
   const combined = AbortSignal.any([signal, abortRest.signal]);
+  const failed = (what: string) => (err: unknown) => {
+    if (signal.aborted) throw signal.reason;
+    const code = isNetworkError(err) ? ErrorCode.ServiceUnavailable : ErrorCode.Internal;
+    throw wrapError(code, `failed to check permission for ${what}`, err);
+  };
   try {
-    return await Promise.all(
-      requiredPermissions(config).map((r) =>
-        review(client, r, combined).catch((err: unknown) => {
-          if (signal.aborted) throw signal.reason;
-          const code = isNetworkError(err) ? ErrorCode.ServiceUnavailable : ErrorCode.Internal;
-          throw wrapError(code, `failed to check permission for ${r.verb} ${r.resource}`, err);
-        }),
-      ),
-    );
+    const requirements = requiredPermissions(config);
+    const reviews = await reviewsByScope(client, requirements, combined).catch(failed('the required permissions'));
+    return await Promise.all(requirements.map((r) => check(client, r, reviews, combined).catch(failed(`${r.verb} ${r.resource}`))));
   } finally {
     abortRest.abort();
   }

@@ -27,6 +27,7 @@ export const paths = {
   clusterRoleBinding: (name: string) => `/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/${enc(name)}`,
   runtimeClass: (name: string) => `/apis/node.k8s.io/v1/runtimeclasses/${enc(name)}`,
   selfSubjectAccessReviews: () => '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
+  selfSubjectRulesReviews: () => '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews',
   subjectAccessReviews: () => '/apis/authorization.k8s.io/v1/subjectaccessreviews',
   version: () => '/version',
 };
