@@ -3,6 +3,11 @@
  * resourceVersion (bookmarks keep it fresh), re-list on 410 Gone, re-watch when a stream ends or the
  * API server goes away (restarts included), an inactivity watchdog for silently dead connections, and
  * cancellation through an AbortSignal.
+ *
+ * The initial state comes as a streaming list where the server offers it (sendInitialEvents: the
+ * objects as ADDED events, then a bookmark marking their end, on the watch stream itself), which saves
+ * the list request. A server that refuses it, or sends no end-of-list bookmark in time (one too old
+ * to know the parameter), gets list + watch from then on.
  */
 import type http from 'node:http';
 import { KubeApiError, isGone, isTransient } from './errors.ts';
@@ -54,10 +59,22 @@ interface ListResponse<T> {
 
 interface WatchEvent<T> {
   type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
-  object: T & { code?: number; reason?: string; message?: string };
+  object: T & { code?: number; reason?: string; message?: string; metadata: { annotations?: Record<string, string> } };
 }
 
 class InactivityError extends Error {}
+
+/** The bookmark annotation that ends the initial events of a streaming list. */
+const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';
+/** A server that knows streaming lists sends the end bookmark right after the current objects. */
+const INITIAL_EVENTS_END_WAIT_MS = 10_000;
+/** Clients whose server refused or ignored a streaming list: they list first. */
+const listsFirst = new WeakSet<KubeClient>();
+
+class NoStreamingList extends Error {}
+
+/** The API server rejects sendInitialEvents (the WatchList feature is off there). */
+const refusesStreamingList = (err: unknown): boolean => err instanceof KubeApiError && (err.status === 400 || err.status === 422);
 
 /** A handler's own failure: ends the watch as is, never mistaken for a connection problem. */
 class HandlerFailure extends Error {}
@@ -160,7 +177,8 @@ async function runWatch<T extends WatchedObject, R>(
 
   for (;;) {
     signal.throwIfAborted();
-    if (resourceVersion === undefined) {
+    const streamingList = resourceVersion === undefined && !listsFirst.has(client);
+    if (resourceVersion === undefined && !streamingList) {
       let list: ListResponse<T>;
       try {
         list = await client.request<ListResponse<T>>(target.path, { query: selectors, signal });
@@ -177,18 +195,24 @@ async function runWatch<T extends WatchedObject, R>(
 
     let response: http.IncomingMessage;
     try {
+      const from = streamingList ? { sendInitialEvents: true, resourceVersionMatch: 'NotOlderThan' } : { resourceVersion };
       response = await client.stream(target.path, {
-        query: { ...selectors, watch: true, resourceVersion, allowWatchBookmarks: true, timeoutSeconds: SERVER_WATCH_TIMEOUT_SECONDS },
+        query: { ...selectors, watch: true, ...from, allowWatchBookmarks: true, timeoutSeconds: SERVER_WATCH_TIMEOUT_SECONDS },
         signal,
       });
     } catch (err) {
-      if (isGone(err)) resourceVersion = undefined;
+      if (streamingList && refusesStreamingList(err)) listsFirst.add(client);
+      else if (isGone(err)) resourceVersion = undefined;
       else await retryAfter(err);
       continue;
     }
 
+    // During a streaming list, the objects gather here until the end bookmark makes them the state.
+    let initial: Map<string, T> | undefined = streamingList ? new Map() : undefined;
+    const inactivityMs = options.inactivityMs ?? DEFAULT_INACTIVITY_MS;
+    const endWatchdog = streamingList ? setTimeout(() => response.destroy(new NoStreamingList()), Math.min(INITIAL_EVENTS_END_WAIT_MS, inactivityMs)) : undefined;
     try {
-      for await (const event of readEvents<T>(response, options.inactivityMs ?? DEFAULT_INACTIVITY_MS, options.onBadEvent)) {
+      for await (const event of readEvents<T>(response, inactivityMs, options.onBadEvent)) {
         backoff = MIN_BACKOFF_MS;
         if (event.type === 'ERROR') {
           if (event.object.code === 410) {
@@ -196,6 +220,19 @@ async function runWatch<T extends WatchedObject, R>(
             break;
           }
           throw new KubeApiError(event.object.code ?? 500, event.object.reason ?? '', event.object.message ?? 'watch error');
+        }
+        if (initial) {
+          if (event.type === 'BOOKMARK' && event.object.metadata.annotations?.[INITIAL_EVENTS_END] === 'true') {
+            clearTimeout(endWatchdog);
+            objects.clear();
+            for (const [key, object] of initial) objects.set(key, object);
+            initial = undefined;
+            resourceVersion = event.object.metadata.resourceVersion;
+            const result = decide({ type: 'SYNCED' });
+            if (result !== undefined) return result;
+          } else if (event.type === 'DELETED') initial.delete(objectKey(event.object));
+          else if (event.type !== 'BOOKMARK') initial.set(objectKey(event.object), event.object);
+          continue;
         }
         resourceVersion = event.object.metadata.resourceVersion ?? resourceVersion;
         if (event.type === 'BOOKMARK') continue;
@@ -205,7 +242,16 @@ async function runWatch<T extends WatchedObject, R>(
         if (result !== undefined) return result;
       }
     } catch (err) {
-      await retryAfter(err);
+      if (err instanceof NoStreamingList) listsFirst.add(client);
+      else await retryAfter(err);
+    } finally {
+      clearTimeout(endWatchdog);
+    }
+    // A stream that ended before its initial state was complete starts over, after a pause.
+    if (initial) {
+      resourceVersion = undefined;
+      await sleep(backoff, signal);
+      backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
     }
   }
 }

@@ -13,7 +13,14 @@ import { rejection } from '../rejection.ts';
 type Script = (req: http.IncomingMessage, res: http.ServerResponse, call: number) => void;
 let script: Script = (_req, res) => res.end();
 let calls: string[] = [];
+/** Most scripts play a server without streaming lists, which refuses them as the API server does with WatchList off. */
+let refuseStreamingLists = true;
+const isStreamingList = (req: http.IncomingMessage) => req.url?.includes('sendInitialEvents=true') ?? false;
 const server = http.createServer((req, res) => {
+  if (refuseStreamingLists && isStreamingList(req)) {
+    res.writeHead(422, { 'Content-Type': 'application/json' }).end(JSON.stringify({ kind: 'Status', code: 422, reason: 'Invalid', message: 'sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled' }));
+    return;
+  }
   calls.push(req.url ?? '');
   script(req, res, calls.length);
 });
@@ -23,21 +30,29 @@ afterAll(() => {
   server.close();
 });
 
-const client = new KubeClient({
-  name: 'ctx',
-  cluster: { name: 'c', server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, insecureSkipTlsVerify: false },
-  user: { name: 'u', impersonateGroups: [] },
-});
+/** A fresh client per run: what a client learnt about the server's streaming lists stays with it. */
+const newClient = () =>
+  new KubeClient({
+    name: 'ctx',
+    cluster: { name: 'c', server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, insecureSkipTlsVerify: false },
+    user: { name: 'u', impersonateGroups: [] },
+  });
 const list = (rv: string, names: string[] = []) => JSON.stringify({ metadata: { resourceVersion: rv }, items: names.map((name) => ({ metadata: { name, resourceVersion: rv } })) });
-const event = (type: string, name: string, rv: string) => `${JSON.stringify({ type, object: { metadata: { name, resourceVersion: rv } } })}\n`;
+const event = (type: string, name: string, rv: string, annotations?: Record<string, string>) => `${JSON.stringify({ type, object: { metadata: { name, resourceVersion: rv, ...(annotations ? { annotations } : {}) } } })}\n`;
+const endOfList = (rv: string) => event('BOOKMARK', '', rv, { 'k8s.io/initial-events-end': 'true' });
 const isWatch = (req: http.IncomingMessage) => req.url?.includes('watch=true') ?? false;
+const isStreamingListUrl = (url: string) => url.includes('sendInitialEvents=true');
 const param = (url: string, key: string) => new URL(url, 'http://x').searchParams.get(key);
 
-function run(stopWhen: (change: WatchChange<{ metadata: { name?: string } }>, names: string[]) => boolean, options: { inactivityMs?: number; signal?: AbortSignal; onReconnect?: () => void } = {}) {
+function run(
+  stopWhen: (change: WatchChange<{ metadata: { name?: string } }>, names: string[]) => boolean,
+  options: { inactivityMs?: number; signal?: AbortSignal; onReconnect?: () => void; streamingLists?: boolean } = {},
+) {
   calls = [];
+  refuseStreamingLists = !options.streamingLists;
   const changes: string[] = [];
   const result = watchUntil<{ metadata: { name?: string; resourceVersion?: string } }, string[]>(
-    client,
+    newClient(),
     { path: '/api/v1/namespaces/ns/pods' },
     (change, objects) => {
       changes.push(change.type);
@@ -114,5 +129,44 @@ describe('the watch loop', () => {
     const started = Date.now();
     expect((await rejection(result)).message).toBe('stop');
     expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  describe('streaming lists (sendInitialEvents)', () => {
+    it('take the initial state from the watch stream itself: no list request, resumed from the end bookmark', async () => {
+      script = (req, res, call) => {
+        if (!isWatch(req)) throw new Error('no list request expected');
+        if (call === 1) return res.end(event('ADDED', 'a', '7') + event('ADDED', 'b', '9') + endOfList('12') + event('ADDED', 'c', '13'));
+        res.end(event('ADDED', 'd', '14'));
+      };
+      const { result, changes } = run((_c, names) => names.length === 4, { streamingLists: true });
+      expect(await result).toEqual(['a', 'b', 'c', 'd']);
+      // The handler sees the state only once it is complete.
+      expect(changes).toEqual(['SYNCED', 'ADDED', 'ADDED']);
+      expect(param(calls[0] as string, 'resourceVersionMatch')).toBe('NotOlderThan');
+      expect(calls.slice(1).map((u) => param(u, 'resourceVersion'))).toEqual(['13']);
+    });
+
+    it('a stream that ends before the end bookmark starts over', async () => {
+      script = (_req, res, call) => {
+        if (call === 1) return res.end(event('ADDED', 'partial', '7'));
+        res.end(event('ADDED', 'a', '8') + endOfList('8'));
+      };
+      const { result, changes } = run((change) => change.type === 'SYNCED', { streamingLists: true });
+      expect(await result).toEqual(['a']);
+      expect(changes).toEqual(['SYNCED']);
+      expect(calls.map((u) => param(u, 'sendInitialEvents'))).toEqual(['true', 'true']);
+    });
+
+    it('a server that ignores the parameter (no end bookmark) gets list + watch', async () => {
+      script = (req, res) => {
+        if (isStreamingList(req)) return res.write(event('ADDED', 'a', '10')); // a plain watch: objects, no end marker
+        if (!isWatch(req)) return res.end(list('10', ['a']));
+        res.end(event('ADDED', 'b', '11'));
+      };
+      const { result, changes } = run((_c, names) => names.length === 2, { streamingLists: true, inactivityMs: 300 });
+      expect(await result).toEqual(['a', 'b']);
+      expect(changes).toEqual(['SYNCED', 'ADDED']);
+      expect(calls.map((u) => (isStreamingListUrl(u) ? 'streaming list' : param(u, 'watch') ? 'watch' : 'list'))).toEqual(['streaming list', 'list', 'watch']);
+    });
   });
 });
