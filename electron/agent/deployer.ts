@@ -26,7 +26,7 @@ import { PodStates } from './pod-states.ts';
 import { unschedulableError, type Pod } from './pod-status.ts';
 import { ensureNamespace } from './reconcile.ts';
 import { getSnapshot, lacksGpuData, outputVersion } from './snapshot.ts';
-import { waitForCompletion, waitForPodReady, type RunningJob } from './wait.ts';
+import { waitForCompletion, waitForPodReady, type CompletionSettle, type RunningJob } from './wait.ts';
 
 export interface DeployerOptions {
   onEvent?: RunEventListener;
@@ -221,9 +221,9 @@ export class Deployer {
   }
 
   /** Waits (watching) until the Job is Complete; rejects early on failure, a stuck pod or a pod that cannot be created. */
-  async waitForCompletion(timeoutMs: number, signal: AbortSignal): Promise<void> {
+  async waitForCompletion(timeoutMs: number, signal: AbortSignal, settle: CompletionSettle = 'job-complete'): Promise<void> {
     const job = await this.runningJob(signal);
-    await waitForCompletion(job, timeoutMs > 0 ? timeoutMs : JOB_COMPLETION_TIMEOUT_MS, signal);
+    await waitForCompletion(job, timeoutMs > 0 ? timeoutMs : JOB_COMPLETION_TIMEOUT_MS, settle, signal);
   }
 
   /** Waits (watching) until the agent pod is Ready or already finished; resolves with its name. */

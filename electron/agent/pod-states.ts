@@ -1,7 +1,9 @@
 /**
  * The latest state of the run's pods as its watches see them, shared with the log stream: when a
  * follow stream ends, whether the container has finished is usually known already (or a moment
- * later) without asking the API server again.
+ * later) without asking the API server again. Two watches see the same pod, each from the moment it
+ * started, so one may deliver a state older than what the other already reported: such a state is
+ * recognised by its resourceVersion (the API server's revision, an integer) and dropped.
  */
 import type { Pod } from './pod-status.ts';
 
@@ -9,11 +11,15 @@ export class PodStates {
   private readonly latest = new Map<string, Pod>();
   private waiters: (() => void)[] = [];
 
-  update(pod: Pod): void {
-    this.latest.set(pod.metadata.name ?? '', pod);
+  /** Records the pod's state; false when it is older than the one already known (then nothing changes). */
+  update(pod: Pod): boolean {
+    const name = pod.metadata.name ?? '';
+    if (isOlder(pod, this.latest.get(name))) return false;
+    this.latest.set(name, pod);
     const waiters = this.waiters;
     this.waiters = [];
     for (const wake of waiters) wake();
+    return true;
   }
 
   get(name: string): Pod | undefined {
@@ -30,4 +36,14 @@ export class PodStates {
       });
     });
   }
+}
+
+const REVISION = /^\d{1,30}$/;
+
+/** Whether `pod` is an older state than `known`; when either version is not a plain revision, it is not. */
+function isOlder(pod: Pod, known: Pod | undefined): boolean {
+  const version = pod.metadata.resourceVersion ?? '';
+  const knownVersion = known?.metadata.resourceVersion ?? '';
+  if (!REVISION.test(version) || !REVISION.test(knownVersion)) return false;
+  return BigInt(version) < BigInt(knownVersion);
 }

@@ -115,7 +115,7 @@ async function collect(deployer: Deployer, options: SnapshotRunOptions): Promise
     .finally(() => (logDone = true));
   try {
     try {
-      await deployer.waitForCompletion(options.timeoutMs, signal);
+      await deployer.waitForCompletion(options.timeoutMs, signal, options.cleanup ? 'pod-succeeded' : 'job-complete');
     } catch (err) {
       if (!signal.aborted) await attachLogTail(deployer, err, options.failureLogLines ?? DEFAULT_FAILURE_LOG_LINES);
       throw err;

@@ -78,18 +78,20 @@ function unschedulableMonitor(job: RunningJob, signal: AbortSignal) {
 }
 
 function reportPod(job: RunningJob, pod: Pod): void {
-  job.pods.update(pod);
-  job.onEvent({ type: 'pod', pod: summarizePod(pod) });
+  if (job.pods.update(pod)) job.onEvent({ type: 'pod', pod: summarizePod(pod) });
 }
 
 function podsTarget(job: RunningJob) {
   return { path: paths.pods(job.namespace), labelSelector: `${LABEL_CONTROLLER_UID}=${job.uid}` };
 }
 
-/** Watches the Job's pods, reporting changes and throwing on a stuck pod; never resolves on its own. */
-function watchPodsForBlockers(job: RunningJob, signal: AbortSignal, lastPod: { pod?: Pod }): Promise<never> {
+/**
+ * Watches the Job's pods, reporting changes and throwing on a stuck pod; resolves when the agent pod
+ * has succeeded, if `settle` is 'pod-succeeded', and never otherwise.
+ */
+function watchPods(job: RunningJob, settle: CompletionSettle, signal: AbortSignal, lastPod: { pod?: Pod }): Promise<true> {
   const unschedulable = unschedulableMonitor(job, signal);
-  const watch = watchUntil<Pod, never>(
+  const watch = watchUntil<Pod, true>(
     job.client,
     podsTarget(job),
     (_change, pods) => {
@@ -98,6 +100,7 @@ function watchPodsForBlockers(job: RunningJob, signal: AbortSignal, lastPod: { p
         reportPod(job, pod);
         const blocker = podBlocker(pod);
         if (blocker) throw blocker;
+        if (settle === 'pod-succeeded' && pod.status?.phase === 'Succeeded') return true;
         unschedulable.observe(pod);
       }
       return undefined;
@@ -127,8 +130,10 @@ async function watchEvents(job: RunningJob, fieldSelector: string, what: string,
     return await watchUntil<KubeEvent, never>(
       job.client,
       { path: paths.events(job.namespace), fieldSelector },
-      (change) => {
-        if (change.type === 'ADDED' || change.type === 'MODIFIED') onEvent(change.object);
+      (change, events) => {
+        // The events that already existed when the watch started come with the initial state.
+        if (change.type === 'SYNCED') for (const event of events.values()) onEvent(event);
+        else if (change.type === 'ADDED' || change.type === 'MODIFIED') onEvent(change.object);
         return undefined;
       },
       watchOptions(job, what, signal),
@@ -187,8 +192,16 @@ async function withDeadline<T>(signal: AbortSignal, timeoutMs: number, timeoutMe
   }
 }
 
-/** Resolves when the Job is Complete; rejects early when it failed or cannot make progress. */
-export async function waitForCompletion(job: RunningJob, timeoutMs: number, signal: AbortSignal): Promise<void> {
+/**
+ * What ends a successful wait. The agent pod succeeding settles the outcome of a Job of one completion
+ * without retries, and the snapshot is written by then; the Job controller marks the Job Complete only
+ * after batching pod updates for about a second. A run that deletes the Job need not wait for that; one
+ * that leaves it behind does, so that the Job it leaves is in its final state.
+ */
+export type CompletionSettle = 'pod-succeeded' | 'job-complete';
+
+/** Resolves when the Job is Complete (or its agent pod succeeded, see {@link CompletionSettle}); rejects early when it failed or cannot make progress. */
+export async function waitForCompletion(job: RunningJob, timeoutMs: number, settle: CompletionSettle, signal: AbortSignal): Promise<void> {
   await withDeadline(signal, timeoutMs, `job completion timeout after ${formatDuration(timeoutMs)}`, async (scoped) => {
     const lastPod: { pod?: Pod } = {};
     const completion = watchUntil<Job, true>(
@@ -205,7 +218,7 @@ export async function waitForCompletion(job: RunningJob, timeoutMs: number, sign
       },
       watchOptions(job, 'agent Job', scoped),
     );
-    await Promise.race([completion, watchPodsForBlockers(job, scoped, lastPod), watchJobEventsForBlockers(job, scoped)]);
+    await Promise.race([completion, watchPods(job, settle, scoped, lastPod), watchJobEventsForBlockers(job, scoped)]);
   });
 }
 

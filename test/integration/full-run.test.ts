@@ -18,11 +18,10 @@ describe('a full snapshot run on the real control plane', () => {
     expect(phases).toEqual(['checking-permissions', 'deploying', 'waiting-for-pod', 'running', 'retrieving-snapshot', 'cleaning-up', 'done']);
     const created = events.flatMap((e) => (e.type === 'resource' && e.action === 'created' ? [e.kind] : []));
     expect(created).toEqual(['Namespace', 'ServiceAccount', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'Job']);
-    // The Kubernetes events of the run's pod are reported (the scheduler's binding is recorded before the pod can
-    // run). The Job controller's SuccessfulCreate is written asynchronously by the controller manager and may land
-    // after a short run has ended, so it is not required here; any event seen must belong to this run's Job or pod.
+    // The Kubernetes events of the Job and its pod are reported (controller and scheduler), also those
+    // written before the run started watching them.
     const kubeEvents = events.flatMap((e) => (e.type === 'kube-event' ? [e] : []));
-    expect(kubeEvents.map((e) => `${e.object.split(' ')[0]}/${e.reason}`)).toContain('Pod/Scheduled');
+    expect(kubeEvents.map((e) => `${e.object.split(' ')[0]}/${e.reason}`)).toEqual(expect.arrayContaining(['Job/SuccessfulCreate', 'Pod/Scheduled']));
     const job = runNames(config).job;
     for (const e of kubeEvents) expect(e.object).toMatch(new RegExp(`^(Job ${job}|Pod ${job}-[a-z0-9]+)$`));
     // Every event carries the run ID and a strictly increasing sequence number.
@@ -35,6 +34,10 @@ describe('a full snapshot run on the real control plane', () => {
     // Each pod change is reported once, although several watches see it.
     const summaries = podEvents.map((p) => JSON.stringify(p));
     expect(summaries.filter((s, i) => s === summaries[i - 1])).toEqual([]);
+    // ...and never goes back to an older state (both watches start from their own moment).
+    const rank = ['Pending', 'Running', 'Succeeded'];
+    const ranks = podEvents.map((p) => rank.indexOf(p.phase));
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
     expect(node).toMatch(/^gpu-node-[12]$/);
 
     // Log lines arrived while the pod was Running, before it finished.

@@ -131,6 +131,8 @@ describe('KubeClient over http:// (kubectl proxy)', () => {
       res.write('{"type":"ADDED","object":{"metadata":{"name":"a","resourceVersion":"2"}}}\n');
       res.write('this is not json\n');
       res.write('{"type":"ADDED","object":{"metadata":{"name":"b","resourceVersion":"3"}}}\n');
+      // Asked for a streaming list, the stream's objects are its initial state, which a bookmark ends.
+      if (req.url.includes('sendInitialEvents=true')) res.write('{"type":"BOOKMARK","object":{"metadata":{"resourceVersion":"3","annotations":{"k8s.io/initial-events-end":"true"}}}}\n');
     };
     const problems: string[] = [];
     const names = await watchUntil<{ metadata: { name: string } }, string[]>(

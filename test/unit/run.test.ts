@@ -23,6 +23,7 @@ interface Script {
 function stubDeployer(script: Script = {}) {
   const steps: string[] = [];
   const events: DeployerEvent[] = [];
+  const settles: string[] = [];
   const remaining: OwnedObject[] = [{ kind: 'Job', name: 'aicr-k3x9q2ab', namespace: 'ns', path: '/j' }];
   const stub = {
     runId: 'k3x9q2ab',
@@ -39,8 +40,9 @@ function stubDeployer(script: Script = {}) {
       steps.push('logs');
       await script.logs?.(signal, onLines);
     },
-    waitForCompletion: async (_t: number, signal: AbortSignal) => {
+    waitForCompletion: async (_t: number, signal: AbortSignal, settle: string) => {
       steps.push('wait');
+      settles.push(settle);
       await script.wait?.(signal);
     },
     getPodLogs: async () => 'last line\n',
@@ -52,7 +54,7 @@ function stubDeployer(script: Script = {}) {
       return { deleted: [], absent: [], skipped: [] };
     },
   };
-  return { deployer: stub as unknown as Deployer, steps, events };
+  return { deployer: stub as unknown as Deployer, steps, events, settles };
 }
 
 const options = (extra: Partial<SnapshotRunOptions> = {}): SnapshotRunOptions => ({ timeoutMs: 1_000, cleanup: true, signal: new AbortController().signal, ...extra });
@@ -123,6 +125,15 @@ describe('a snapshot run', () => {
     expect(steps.at(-1)).toBe('cleanup(off)');
     expect(warnings(events)[0]).toContain('resources kept (cleanup disabled); the ClusterRoleBinding keeps cluster-wide read access');
   });
+  it('waits for the Job to be marked Complete only when it leaves the Job behind', async () => {
+    const cleaned = stubDeployer();
+    await runSnapshot(cleaned.deployer, options());
+    expect(cleaned.settles).toEqual(['pod-succeeded']);
+    const kept = stubDeployer();
+    await runSnapshot(kept.deployer, options({ cleanup: false }));
+    expect(kept.settles).toEqual(['job-complete']);
+  });
+
   describe('the log stream after the agent finished', () => {
     const sleep = (ms: number, signal: AbortSignal) => new Promise((resolve, reject) => (setTimeout(resolve, ms), signal.addEventListener('abort', () => reject(signal.reason))));
 
