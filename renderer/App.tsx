@@ -1,10 +1,12 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { AgentForm } from './components/AgentForm.tsx';
 import { Permissions } from './components/Permissions.tsx';
 import { RunView } from './components/RunView.tsx';
 import { Sidebar } from './components/Sidebar.tsx';
-import { SnapshotViewer } from './components/SnapshotViewer.tsx';
 import { useStudio } from './store.ts';
+
+// The viewer brings CodeMirror and the YAML parser: loaded when a snapshot is first opened, not before the first paint.
+const SnapshotViewer = lazy(() => import('./components/SnapshotViewer.tsx').then((m) => ({ default: m.SnapshotViewer })));
 
 /** Keyboard shortcuts for the main actions: Ctrl+Enter runs, Escape cancels the shown run. */
 function useShortcuts() {
@@ -20,7 +22,7 @@ function useShortcuts() {
 }
 
 export function App() {
-  const { init, error, dismissError, selected } = useStudio();
+  const { init, error, dismissError, selected, viewing } = useStudio();
   useEffect(() => {
     void init();
   }, [init]);
@@ -43,7 +45,11 @@ export function App() {
           <Permissions />
         </div>
         <RunView />
-        <SnapshotViewer />
+        {viewing && (
+          <Suspense fallback={<p className="muted">Opening the snapshot…</p>}>
+            <SnapshotViewer />
+          </Suspense>
+        )}
       </main>
     </div>
   );

@@ -101,11 +101,13 @@ export const useStudio = create<State>((set, get) => {
       try {
         await get().reloadContexts();
         const { contexts } = get();
-        const runs = await api.call('listRuns', {});
-        set({ runs: Object.fromEntries(runs.map((r) => [r.runId, { summary: r, events: [] }])) });
-        await get().refreshSnapshots();
         const current = contexts.find((c) => c.current) ?? contexts[0];
-        if (current) await get().select(current.name);
+        // The form's context first: its cluster inventory is the slowest answer on a big cluster.
+        await Promise.all([
+          current ? get().select(current.name) : undefined,
+          api.call('listRuns', {}).then((runs) => set({ runs: { ...Object.fromEntries(runs.map((r) => [r.runId, { summary: r, events: [] }])), ...get().runs } })),
+          get().refreshSnapshots(),
+        ]);
       } catch (err) {
         fail(err);
       }

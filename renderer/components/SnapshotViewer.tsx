@@ -1,40 +1,24 @@
 import { defaultKeymap } from '@codemirror/commands';
 import { yaml as yamlLanguage } from '@codemirror/lang-yaml';
 import { foldGutter, syntaxHighlighting, defaultHighlightStyle, foldKeymap } from '@codemirror/language';
-import { highlightSelectionMatches, search, searchKeymap } from '@codemirror/search';
+import { highlightSelectionMatches } from '@codemirror/search';
 import { EditorState } from '@codemirror/state';
-import { EditorView, keymap, lineNumbers } from '@codemirror/view';
-import { useEffect, useMemo, useRef } from 'react';
-import { formatSnapshot, parseSnapshot, subtypeData, type Snapshot } from '../../shared/snapshot.ts';
+import { drawSelection, EditorView, keymap, lineNumbers } from '@codemirror/view';
+import { useEffect, useMemo, useRef, useState, type RefObject } from 'react';
+import { formatSnapshot } from '../../shared/snapshot.ts';
 import { downloadText } from '../download.ts';
+import { FindBar } from '../snapshot/FindBar.tsx';
+import { useSnapshotSummary } from '../snapshot/use-summary.ts';
 import { useStudio } from '../store.ts';
 
-interface Summary {
-  label: string;
-  value: string;
-}
+/**
+ * Above this size the YAML is shown as plain text: the YAML parser behind highlighting and folding
+ * must read everything before a position to style it, which for a snapshot of many megabytes makes
+ * opening it and jumping between search hits take seconds.
+ */
+const SYNTAX_LIMIT_BYTES = 2 * 1024 * 1024;
 
-/** The facts a cluster admin looks for first. */
-function summarize(snapshot: Snapshot): Summary[] {
-  const gpu = (key: string) => {
-    for (const s of snapshot.measurements.find((m) => m.type === 'GPU')?.subtypes ?? []) if (s.data[key] !== undefined) return String(s.data[key]);
-    return '—';
-  };
-  const os = subtypeData(snapshot, 'OS', 'release');
-  return [
-    { label: 'Source node', value: snapshot.metadata['source-node'] || '—' },
-    { label: 'Timestamp', value: snapshot.metadata.timestamp ?? '—' },
-    { label: 'Agent version', value: snapshot.metadata.version ?? '—' },
-    { label: 'GPU', value: gpu('gpu.model') },
-    { label: 'GPU count', value: gpu('gpu-count') },
-    { label: 'Driver', value: gpu('driver') },
-    { label: 'CUDA', value: gpu('cuda-version') },
-    { label: 'Kubernetes', value: String(subtypeData(snapshot, 'K8s', 'server')?.version ?? '—') },
-    { label: 'OS', value: String(os?.PRETTY_NAME ?? os?.ID ?? '—') },
-  ];
-}
-
-function YamlView({ text }: { text: string }) {
+function YamlView({ text, plain, onView, findInput }: { text: string; plain: boolean; onView: (view: EditorView | undefined) => void; findInput: RefObject<HTMLInputElement | null> }) {
   const host = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!host.current) return;
@@ -45,56 +29,61 @@ function YamlView({ text }: { text: string }) {
         extensions: [
           EditorState.readOnly.of(true),
           EditorView.editable.of(false),
-          // Focusable although read-only, so keyboard users reach search (Ctrl+F) and folding.
+          // Focusable although read-only, so keyboard users reach find (Ctrl+F) and folding.
           EditorView.contentAttributes.of({ 'aria-label': 'Snapshot YAML', 'aria-readonly': 'true', tabindex: '0' }),
           lineNumbers(),
-          foldGutter(),
-          yamlLanguage(),
-          syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
-          search({ top: true }),
+          // Drawn, so a hit stays marked while the find bar has the focus.
+          drawSelection(),
+          plain ? [] : [foldGutter(), yamlLanguage(), syntaxHighlighting(defaultHighlightStyle, { fallback: true })],
           highlightSelectionMatches(),
-          keymap.of([...searchKeymap, ...foldKeymap, ...defaultKeymap]),
+          keymap.of([{ key: 'Mod-f', run: () => (findInput.current?.focus(), true) }, ...foldKeymap, ...defaultKeymap]),
         ],
       }),
     });
-    return () => view.destroy();
-  }, [text]);
+    onView(view);
+    return () => {
+      onView(undefined);
+      view.destroy();
+    };
+  }, [text, plain, onView, findInput]);
   return <div ref={host} className="yaml-view" data-testid="yaml-view" />;
 }
 
 export function SnapshotViewer() {
   const { viewing } = useStudio();
-  const parsed = useMemo(() => {
-    if (!viewing) return undefined;
-    try {
-      return { snapshot: parseSnapshot(viewing.yaml) };
-    } catch (err) {
-      return { problem: (err as Error).message };
-    }
-  }, [viewing]);
   if (!viewing) return null;
-  const base = viewing.id.replace(/\.yaml$/, '');
+  return <Viewer id={viewing.id} yaml={viewing.yaml} />;
+}
+
+function Viewer({ id, yaml }: { id: string; yaml: string }) {
+  const summary = useSnapshotSummary(yaml);
+  const [view, setView] = useState<EditorView>();
+  const findInput = useRef<HTMLInputElement>(null);
+  const bytes = useMemo(() => new Blob([yaml]).size, [yaml]);
+  const plain = bytes > SYNTAX_LIMIT_BYTES;
+  const base = id.replace(/\.yaml$/, '');
   return (
     <section className="panel" aria-labelledby="snapshot-title">
       <header className="panel-header">
         <h2 id="snapshot-title">Snapshot</h2>
         <span className="muted" data-testid="snapshot-id">
-          {viewing.id}
+          {id}
         </span>
-        <button type="button" onClick={() => void navigator.clipboard.writeText(viewing.yaml)}>
+        <button type="button" onClick={() => void navigator.clipboard.writeText(yaml)}>
           Copy
         </button>
-        <button type="button" onClick={() => downloadText(`${base}.yaml`, viewing.yaml, 'application/yaml')} data-testid="export-yaml">
+        <button type="button" onClick={() => downloadText(`${base}.yaml`, yaml, 'application/yaml')} data-testid="export-yaml">
           Export YAML
         </button>
-        <button type="button" disabled={!parsed?.snapshot} onClick={() => downloadText(`${base}.json`, formatSnapshot(viewing.yaml, 'json'), 'application/json')}>
+        <button type="button" disabled={!summary || 'problem' in summary} onClick={() => downloadText(`${base}.json`, formatSnapshot(yaml, 'json'), 'application/json')}>
           Export JSON
         </button>
       </header>
-      {parsed?.problem && <p className="error">{parsed.problem}</p>}
-      {parsed?.snapshot && (
+      {summary === undefined && <p className="muted">Reading the snapshot…</p>}
+      {summary && 'problem' in summary && <p className="error">{summary.problem}</p>}
+      {summary && 'items' in summary && (
         <dl className="summary" data-testid="snapshot-summary">
-          {summarize(parsed.snapshot).map((s) => (
+          {summary.items.map((s) => (
             <div key={s.label}>
               <dt>{s.label}</dt>
               <dd>{s.value}</dd>
@@ -102,7 +91,9 @@ export function SnapshotViewer() {
           ))}
         </dl>
       )}
-      <YamlView text={viewing.yaml} />
+      {plain && <p className="muted">{(bytes / 1024 / 1024).toFixed(1)} MB: shown as plain text (no highlighting or folding) so that it opens and searches quickly.</p>}
+      <FindBar view={view} input={findInput} />
+      <YamlView text={yaml} plain={plain} onView={setView} findInput={findInput} />
     </section>
   );
 }

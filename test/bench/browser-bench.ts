@@ -105,23 +105,26 @@ export async function browserFigures(kubeconfig: string, nodeCount: number): Pro
     );
     figures['viewer.heapMb'] = await page.evaluate(() => ((performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? Number.NaN) / 1024 / 1024);
 
-    // Next search hit: open the search panel, search, and time the jump to the next match.
+    // Next search hit: Ctrl+F in the YAML, a query, Enter for the first hit; then timed: the next hit.
     await page.locator('.cm-content').click();
     await page.keyboard.press('Control+f');
-    await page.locator('.cm-search input[name="search"]').fill('attribute-23');
+    await page.getByLabel('find in snapshot').fill('attribute-23');
     await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelector('[data-testid="find-status"]')?.textContent?.includes(' of '));
     figures['viewer.searchMs'] = await page.evaluate(
       () =>
         new Promise<number>((resolve) => {
+          const status = document.querySelector('[data-testid="find-status"]') as HTMLElement;
+          const before = status.textContent;
           const started = performance.now();
-          const before = document.querySelector('.cm-searchMatch-selected')?.textContent;
+          // The hit is selected and scrolled to in the same update that moves the status on.
           const observer = new MutationObserver(() => {
+            if (status.textContent === before) return;
             observer.disconnect();
             requestAnimationFrame(() => resolve(performance.now() - started));
           });
-          observer.observe(document.querySelector('.cm-content') as Node, { childList: true, subtree: true, attributes: true });
-          void before;
-          (document.querySelector('.cm-search button[name="next"]') as HTMLButtonElement).click();
+          observer.observe(status, { childList: true, characterData: true, subtree: true });
+          (document.querySelector('[data-testid="find-next"]') as HTMLButtonElement).click();
         }),
     );
   } finally {

@@ -62,6 +62,14 @@ test('a newcomer captures a snapshot: context, selector, run, live logs, summary
   await expect(summary).toContainText(/GPU count\s*8/);
   await expect(summary).toContainText('NVIDIA H100 80GB HBM3');
   await expect(page.getByTestId('yaml-view')).toContainText('kind: Snapshot');
+  // Find: Ctrl+F in the YAML goes to the find bar; Enter jumps to the hit and selects it.
+  await page.getByLabel('Snapshot YAML').click();
+  await page.keyboard.press('Control+f');
+  await expect(page.getByLabel('find in snapshot')).toBeFocused();
+  await page.keyboard.type('gpu-count');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('find-status')).toHaveText('1 of 1 hits');
+  await expect(page.getByTestId('yaml-view').locator('.cm-selectionBackground')).not.toHaveCount(0);
   await page.screenshot({ path: `${SCREENSHOTS}/3-snapshot-viewer.png`, fullPage: true });
   // The saved file equals the snapshot, and so does the export.
   const id = (await page.getByTestId('snapshot-id').textContent()) as string;

@@ -1,0 +1,51 @@
+/** Find in the snapshot: Enter jumps to the next hit, Shift+Enter to the previous; the hit is selected and scrolled to. */
+import { EditorSelection } from '@codemirror/state';
+import { EditorView } from '@codemirror/view';
+import { useMemo, useState, type RefObject } from 'react';
+import { countHits, findNext, findPrevious } from './find.ts';
+
+export function FindBar({ view, input }: { view: EditorView | undefined; input: RefObject<HTMLInputElement | null> }) {
+  const [query, setQuery] = useState('');
+  const [at, setAt] = useState<number>();
+  // The document's own text: its positions are the editor's.
+  const text = useMemo(() => view?.state.doc.toString() ?? '', [view]);
+  const status = useMemo(() => (query === '' ? undefined : countHits(text, query, at ?? -1)), [text, query, at]);
+
+  const go = (backward: boolean) => {
+    if (!view) return;
+    const { from, to } = view.state.selection.main;
+    const hit = backward ? findPrevious(text, query, from) : findNext(text, query, from === to ? from : from + 1);
+    if (!hit) return;
+    setAt(hit.from);
+    view.dispatch({ selection: EditorSelection.single(hit.from, hit.to), effects: EditorView.scrollIntoView(hit.from, { y: 'center' }) });
+  };
+
+  return (
+    <div className="find-bar" role="search">
+      <input
+        ref={input}
+        aria-label="find in snapshot"
+        placeholder="Find in snapshot (Enter: next, Shift+Enter: previous)"
+        value={query}
+        onChange={(e) => {
+          setQuery(e.target.value);
+          setAt(undefined);
+        }}
+        onKeyDown={(e) => {
+          if (e.key !== 'Enter') return;
+          e.preventDefault();
+          go(e.shiftKey);
+        }}
+      />
+      <button type="button" onClick={() => go(true)} disabled={!query} aria-label="previous hit">
+        ↑
+      </button>
+      <button type="button" onClick={() => go(false)} disabled={!query} aria-label="next hit" data-testid="find-next">
+        ↓
+      </button>
+      <span className="muted" data-testid="find-status">
+        {status && (status.total === 0 ? 'no hits' : `${status.index ? `${status.index} of ` : ''}${status.total}${status.capped ? '+' : ''} hits`)}
+      </span>
+    </div>
+  );
+}
