@@ -5,8 +5,11 @@ import { RunView } from './components/RunView.tsx';
 import { Sidebar } from './components/Sidebar.tsx';
 import { useStudio } from './store.ts';
 
-// The viewer brings CodeMirror and the YAML parser: loaded when a snapshot is first opened, not before the first paint.
-const SnapshotViewer = lazy(() => import('./components/SnapshotViewer.tsx').then((m) => ({ default: m.SnapshotViewer })));
+// The viewer brings CodeMirror and the YAML parser: loaded shortly after the window is up (or when a
+// snapshot is opened before that), not before the first paint.
+const VIEWER_PRELOAD_DELAY_MS = 500;
+const loadViewer = () => import('./components/SnapshotViewer.tsx');
+const SnapshotViewer = lazy(() => loadViewer().then((m) => ({ default: m.SnapshotViewer })));
 
 /** Keyboard shortcuts for the main actions: Ctrl+Enter runs, Escape cancels the shown run. */
 function useShortcuts() {
@@ -27,6 +30,10 @@ export function App() {
     void init();
   }, [init]);
   useShortcuts();
+  useEffect(() => {
+    const later = setTimeout(() => void loadViewer(), VIEWER_PRELOAD_DELAY_MS);
+    return () => clearTimeout(later);
+  }, []);
   return (
     <div className="app">
       <Sidebar />

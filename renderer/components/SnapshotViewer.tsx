@@ -4,7 +4,7 @@ import { foldGutter, syntaxHighlighting, defaultHighlightStyle, foldKeymap } fro
 import { highlightSelectionMatches } from '@codemirror/search';
 import { EditorState } from '@codemirror/state';
 import { drawSelection, EditorView, keymap, lineNumbers } from '@codemirror/view';
-import { useEffect, useMemo, useRef, useState, type RefObject } from 'react';
+import { useEffect, useRef, useState, type RefObject } from 'react';
 import { formatSnapshot } from '../../shared/snapshot.ts';
 import { downloadText } from '../download.ts';
 import { FindBar } from '../snapshot/FindBar.tsx';
@@ -12,11 +12,11 @@ import { useSnapshotSummary } from '../snapshot/use-summary.ts';
 import { useStudio } from '../store.ts';
 
 /**
- * Above this size the YAML is shown as plain text: the YAML parser behind highlighting and folding
- * must read everything before a position to style it, which for a snapshot of many megabytes makes
- * opening it and jumping between search hits take seconds.
+ * Above this size (in characters, about bytes for YAML) the text is shown plain: the YAML parser
+ * behind highlighting and folding must read everything before a position to style it, which for a
+ * snapshot of many megabytes makes opening it and moving through it take seconds.
  */
-const SYNTAX_LIMIT_BYTES = 2 * 1024 * 1024;
+const SYNTAX_LIMIT_CHARS = 2 * 1024 * 1024;
 
 function YamlView({ text, plain, onView, findInput }: { text: string; plain: boolean; onView: (view: EditorView | undefined) => void; findInput: RefObject<HTMLInputElement | null> }) {
   const host = useRef<HTMLDivElement>(null);
@@ -59,8 +59,7 @@ function Viewer({ id, yaml }: { id: string; yaml: string }) {
   const summary = useSnapshotSummary(yaml);
   const [view, setView] = useState<EditorView>();
   const findInput = useRef<HTMLInputElement>(null);
-  const bytes = useMemo(() => new Blob([yaml]).size, [yaml]);
-  const plain = bytes > SYNTAX_LIMIT_BYTES;
+  const plain = yaml.length > SYNTAX_LIMIT_CHARS;
   const base = id.replace(/\.yaml$/, '');
   return (
     <section className="panel" aria-labelledby="snapshot-title">
@@ -91,7 +90,7 @@ function Viewer({ id, yaml }: { id: string; yaml: string }) {
           ))}
         </dl>
       )}
-      {plain && <p className="muted">{(bytes / 1024 / 1024).toFixed(1)} MB: shown as plain text (no highlighting or folding) so that it opens and searches quickly.</p>}
+      {plain && <p className="muted">About {(yaml.length / 1024 / 1024).toFixed(1)} MB: shown as plain text (no highlighting or folding) so that it opens and moves quickly.</p>}
       <FindBar view={view} input={findInput} />
       <YamlView text={yaml} plain={plain} onView={setView} findInput={findInput} />
     </section>

@@ -2,14 +2,16 @@
 import { EditorSelection } from '@codemirror/state';
 import { EditorView } from '@codemirror/view';
 import { useMemo, useState, type RefObject } from 'react';
-import { countHits, findNext, findPrevious } from './find.ts';
+import { findNext, findPrevious, hitNumber, hitPositions } from './find.ts';
 
 export function FindBar({ view, input }: { view: EditorView | undefined; input: RefObject<HTMLInputElement | null> }) {
   const [query, setQuery] = useState('');
   const [at, setAt] = useState<number>();
-  // The document's own text: its positions are the editor's.
-  const text = useMemo(() => view?.state.doc.toString() ?? '', [view]);
-  const status = useMemo(() => (query === '' ? undefined : countHits(text, query, at ?? -1)), [text, query, at]);
+  // The document's own text (its positions are the editor's), built when first searched, not on opening.
+  const searching = query !== '';
+  const text = useMemo(() => (view && searching ? view.state.doc.toString() : ''), [view, searching]);
+  const hits = useMemo(() => hitPositions(text, query), [text, query]);
+  const number = at === undefined ? undefined : hitNumber(hits.positions, at);
 
   const go = (backward: boolean) => {
     if (!view) return;
@@ -44,7 +46,7 @@ export function FindBar({ view, input }: { view: EditorView | undefined; input: 
         ↓
       </button>
       <span className="muted" data-testid="find-status">
-        {status && (status.total === 0 ? 'no hits' : `${status.index ? `${status.index} of ` : ''}${status.total}${status.capped ? '+' : ''} hits`)}
+        {query !== '' && (hits.positions.length === 0 ? 'no hits' : `${number ? `${number} of ` : ''}${hits.positions.length}${hits.capped ? '+' : ''} hits`)}
       </span>
     </div>
   );

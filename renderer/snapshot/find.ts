@@ -16,7 +16,7 @@ const CHUNK = 64 * 1024;
 const escape = (query: string) => query.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function pattern(query: string): RegExp {
-  return new RegExp(escape(query), 'giu');
+  return new RegExp(escape(query), 'gi');
 }
 
 /** The first hit starting at or after `from`, wrapping around to the start; undefined when there is none. */
@@ -53,16 +53,28 @@ export function findPrevious(text: string, query: string, before: number): Hit |
   return undefined;
 }
 
-/** How many hits there are, up to {@link MAX_COUNTED_HITS}, and the 1-based index of the hit at `at`. */
-export function countHits(text: string, query: string, at: number): { total: number; index: number | undefined; capped: boolean } {
-  if (query === '') return { total: 0, index: undefined, capped: false };
+/** Where the hits start, up to {@link MAX_COUNTED_HITS} of them; computed once per query. */
+export function hitPositions(text: string, query: string): { positions: number[]; capped: boolean } {
+  const positions: number[] = [];
+  if (query === '') return { positions, capped: false };
   const re = pattern(query);
-  let total = 0;
-  let index: number | undefined;
   for (let match = re.exec(text); match; match = re.exec(text)) {
-    total++;
-    if (match.index === at) index = total;
-    if (total >= MAX_COUNTED_HITS) return { total, index, capped: true };
+    positions.push(match.index);
+    if (positions.length >= MAX_COUNTED_HITS) return { positions, capped: true };
   }
-  return { total, index, capped: false };
+  return { positions, capped: false };
+}
+
+/** The 1-based number of the hit starting at `at`, or undefined when none of the counted ones does. */
+export function hitNumber(positions: readonly number[], at: number): number | undefined {
+  let low = 0;
+  let high = positions.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const position = positions[middle] as number;
+    if (position === at) return middle + 1;
+    if (position < at) low = middle + 1;
+    else high = middle - 1;
+  }
+  return undefined;
 }

@@ -47,7 +47,7 @@ try {
   Object.assign(figures, cliFigures(cluster.state.kubeconfig, scale.runs));
   Object.assign(figures, await runFigures(cluster.state.kubeconfig, scale.runs));
   Object.assign(figures, await logFigures(cluster.state.kubeconfig, scale.floodLines));
-  Object.assign(figures, await browserFigures(cluster.state.kubeconfig, scale.nodes));
+  Object.assign(figures, await browserFigures(cluster.state.kubeconfig, scale.nodes, !smoke));
 } finally {
   await cluster.stop();
 }

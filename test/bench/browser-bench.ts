@@ -40,6 +40,23 @@ async function createNodes(client: KubeClient, count: number): Promise<void> {
   await Promise.all(Array.from({ length: 16 }, worker));
 }
 
+/**
+ * Waits until the node lifecycle controller has marked every created node unreachable (they have no
+ * kubelet): until then it rewrites thousands of nodes, which would load the machine during the
+ * measurements. Kubernetes gives a node 50 s without a heartbeat before that.
+ */
+async function waitForNodeChurn(client: KubeClient, count: number): Promise<void> {
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    const nodes = await client.request<{ items: { metadata: { name: string }; spec?: { taints?: { key: string }[] } }[] }>(paths.nodes());
+    const marked = nodes.items.filter((n) => n.metadata.name.startsWith('bench-node-') && n.spec?.taints?.some((t) => t.key === 'node.kubernetes.io/unreachable'));
+    if (marked.length >= count) break;
+    if (Date.now() > deadline) throw new Error(`only ${marked.length} of ${count} nodes were marked unreachable within 3 minutes`);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
+}
+
 /** A snapshot of about 4 KB per node (20 MB for 5,000): node topology with many labels each. */
 function bigSnapshot(nodeCount: number): string {
   const nodes: ClusterNode[] = Array.from({ length: nodeCount }, (_v, i) => ({
@@ -52,10 +69,12 @@ function bigSnapshot(nodeCount: number): string {
   return snapshotYaml(buildSnapshot({ nodeName: nodes[0]!.metadata.name, nodes, os: '', maxNodesPerEntry: 0, timestamp: '2026-11-28T00:00:00Z' }));
 }
 
-export async function browserFigures(kubeconfig: string, nodeCount: number): Promise<Record<string, number | undefined>> {
+/** `settle`: wait for the cluster to finish reacting to the created nodes before measuring (not in a smoke run). */
+export async function browserFigures(kubeconfig: string, nodeCount: number, settle: boolean): Promise<Record<string, number | undefined>> {
   const figures: Record<string, number | undefined> = { 'startup.rendererGzipKb': rendererGzipKb() };
   const admin = new KubeClient(resolveContext(loadKubeconfig({ kubeconfigPath: kubeconfig }), 'aicr-admin'));
   await createNodes(admin, nodeCount);
+  if (settle) await waitForNodeChurn(admin, nodeCount);
   const library = mkdtempSync(path.join(tmpdir(), 'aicr-bench-library-'));
   const yaml = bigSnapshot(nodeCount);
   const snapshotId = 'aicr-admin-bench-node-20261128T000000Z.yaml';

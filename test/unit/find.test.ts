@@ -1,6 +1,6 @@
 /** Find in the snapshot viewer: literal, case-insensitive, wrapping, fast on big texts. */
 import { describe, expect, it } from 'vitest';
-import { countHits, findNext, findPrevious, MAX_COUNTED_HITS } from '../../renderer/snapshot/find.ts';
+import { findNext, findPrevious, hitNumber, hitPositions, MAX_COUNTED_HITS } from '../../renderer/snapshot/find.ts';
 
 const text = 'gpu: A100\nnode: gpu-1\nGPU count: 8\n';
 
@@ -27,8 +27,13 @@ describe('find in a snapshot', () => {
     expect(findPrevious(far, 'needle', far.length)).toEqual({ from: 0, to: 6 });
   });
 
-  it('counts hits and tells which one is at a position, stopping at the cap', () => {
-    expect(countHits(text, 'gpu', 16)).toEqual({ total: 3, index: 2, capped: false });
-    expect(countHits('a'.repeat(MAX_COUNTED_HITS + 5), 'a', 0)).toEqual({ total: MAX_COUNTED_HITS, index: 1, capped: true });
+  it('counts hits once per query and numbers the one at a position, stopping at the cap', () => {
+    const { positions, capped } = hitPositions(text, 'gpu');
+    expect({ positions, capped }).toEqual({ positions: [0, 16, 22], capped: false });
+    expect([0, 16, 22, 5].map((at) => hitNumber(positions, at))).toEqual([1, 2, 3, undefined]);
+    const many = hitPositions('a'.repeat(MAX_COUNTED_HITS + 5), 'a');
+    expect(many.positions).toHaveLength(MAX_COUNTED_HITS);
+    expect(many.capped).toBe(true);
+    expect(hitNumber(many.positions, 9_999)).toBe(10_000);
   });
 });
