@@ -220,7 +220,7 @@ export class Deployer {
     }
   }
 
-  /** Waits (watching) until the Job is Complete; rejects early on failure, a stuck pod or a pod that cannot be created. */
+  /** Waits (watching) until the Job is Complete, or its agent pod succeeded when `settle` allows; rejects early on failure, a stuck pod or a pod that cannot be created. */
   async waitForCompletion(timeoutMs: number, signal: AbortSignal, settle: CompletionSettle = 'job-complete'): Promise<void> {
     const job = await this.runningJob(signal);
     await waitForCompletion(job, timeoutMs > 0 ? timeoutMs : JOB_COMPLETION_TIMEOUT_MS, settle, signal);
