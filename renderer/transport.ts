@@ -26,28 +26,42 @@ function preloadApi(preload: PreloadApi): StudioApi {
   };
 }
 
-type Reply = Outcome & { id: number };
+/** `textFollows`: the result's field of that name arrives as the next frame, binary UTF-8 (a snapshot's text). */
+type Reply = Outcome & { id: number; textFollows?: string };
 
 function webSocketApi(url: string): StudioApi {
   const listeners = new Set<(event: AppEvent) => void>();
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
   let nextId = 1;
   const socket = new WebSocket(url);
+  socket.binaryType = 'arraybuffer';
+  let awaitingText: Reply | undefined;
   const opened = new Promise<void>((resolve, reject) => {
     socket.addEventListener('open', () => resolve(), { once: true });
     socket.addEventListener('error', () => reject(new Error('cannot connect to aicr-studio (is `aicr-studio serve` still running?)')), { once: true });
   });
   socket.addEventListener('message', (message) => {
+    if (message.data instanceof ArrayBuffer) {
+      const reply = awaitingText;
+      awaitingText = undefined;
+      if (reply?.ok && reply.textFollows) (reply.result as Record<string, unknown>)[reply.textFollows] = new TextDecoder().decode(message.data);
+      if (reply) settle(reply);
+      return;
+    }
     const data = JSON.parse(String(message.data)) as Reply | { event: AppEvent };
     if ('event' in data) {
       for (const listener of listeners) listener(data.event);
       return;
     }
+    if (data.textFollows) awaitingText = data;
+    else settle(data);
+  });
+  const settle = (data: Reply) => {
     const waiter = pending.get(data.id);
     pending.delete(data.id);
     if (data.ok) waiter?.resolve(data.result);
     else waiter?.reject(fromPlainError(data.error));
-  });
+  };
   socket.addEventListener('close', () => {
     for (const waiter of pending.values()) waiter.reject(new Error('the connection to aicr-studio closed'));
     pending.clear();

@@ -116,7 +116,18 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         send({ error: 'messages must be JSON' });
         return;
       }
-      void dispatch(handlers, message.call, message.params, inFlight.signal).then((outcome) => send({ id: message.id, ...outcome }));
+      void dispatch(handlers, message.call, message.params, inFlight.signal).then((outcome) => {
+        // A snapshot's text skips JSON (escaping 20 MB of YAML costs main more than reading it): the
+        // reply says so, and the text follows as the next frame, a binary one.
+        const result = outcome.ok ? (outcome.result as { yaml?: unknown }) : undefined;
+        if (message.call === 'readSnapshot' && typeof result?.yaml === 'string' && ws.readyState === ws.OPEN) {
+          const { yaml, ...rest } = result;
+          send({ id: message.id, ok: true, result: rest, textFollows: 'yaml' });
+          ws.send(Buffer.from(yaml));
+          return;
+        }
+        send({ id: message.id, ...outcome });
+      });
     });
     ws.on('close', () => {
       unsubscribe();

@@ -5,18 +5,30 @@ import type { SummaryResult } from './summary.ts';
 export function useSnapshotSummary(yaml: string): SummaryResult | undefined {
   const [result, setResult] = useState<{ yaml: string; summary: SummaryResult }>();
   useEffect(() => {
-    const worker = new Worker(new URL('./summary.worker.ts', import.meta.url));
-    worker.onmessage = (message: MessageEvent<SummaryResult>) => {
-      setResult({ yaml, summary: message.data });
-      worker.terminate();
+    let worker: Worker | undefined;
+    // Started after the YAML is on screen: handing a big text to the worker copies it on this thread.
+    const start = setTimeout(() => {
+      worker = summarize(yaml, (summary) => setResult({ yaml, summary }));
+    });
+    return () => {
+      clearTimeout(start);
+      worker?.terminate();
     };
-    worker.onerror = (event) => {
-      setResult({ yaml, summary: { problem: `the snapshot could not be read: ${event.message}` } });
-      worker.terminate();
-    };
-    worker.postMessage(yaml);
-    return () => worker.terminate();
   }, [yaml]);
   // A result for an earlier snapshot is not this one's.
   return result?.yaml === yaml ? result.summary : undefined;
+}
+
+function summarize(yaml: string, done: (summary: SummaryResult) => void): Worker {
+  const worker = new Worker(new URL('./summary.worker.ts', import.meta.url));
+  worker.onmessage = (message: MessageEvent<SummaryResult>) => {
+    done(message.data);
+    worker.terminate();
+  };
+  worker.onerror = (event) => {
+    done({ problem: `the snapshot could not be read: ${event.message}` });
+    worker.terminate();
+  };
+  worker.postMessage(yaml);
+  return worker;
 }

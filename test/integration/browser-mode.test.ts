@@ -41,9 +41,19 @@ async function connect(headers: Record<string, string> = { Origin: origin, Cooki
   let nextId = 1;
   const events: AppEvent[] = [];
   const waiting = new Map<number, (reply: { ok: boolean; result?: unknown; error?: PlainError }) => void>();
-  ws.on('message', (data) => {
-    const message = JSON.parse(String(data)) as { id?: number; event?: AppEvent; ok: boolean };
-    if (message.event) {
+  // A reply with textFollows gets that field from the next frame, a binary one (a snapshot's text).
+  let awaitingText: { id?: number; ok: boolean; result?: Record<string, unknown>; textFollows?: string } | undefined;
+  ws.on('message', (data, isBinary) => {
+    if (isBinary) {
+      const reply = awaitingText as NonNullable<typeof awaitingText>;
+      awaitingText = undefined;
+      (reply.result as Record<string, unknown>)[reply.textFollows as string] = String(data);
+      waiting.get(reply.id ?? -1)?.(reply as never);
+      return;
+    }
+    const message = JSON.parse(String(data)) as { id?: number; event?: AppEvent; ok: boolean; textFollows?: string };
+    if (message.textFollows) awaitingText = message;
+    else if (message.event) {
       events.push(message.event);
       // The renderer acknowledges log lines as its terminal takes them.
       if (message.event.type === 'run-event' && message.event.event.type === 'log') {
