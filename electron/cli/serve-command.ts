@@ -37,6 +37,7 @@ export async function serveCommand(flags: ParsedFlags, term: Terminal, stop: Abo
   }
   const contexts = new ContextRegistry(contextSelectionFrom(flags));
   contexts.list(); // a broken or missing kubeconfig is reported now, not in the browser
+  contexts.readAheadCurrentInventory();
   const library = new SnapshotLibrary(flags.strings.get('library') ?? defaultLibraryDir());
   const runs = new RunManager(contexts, library);
   const server = await startServer({ services: { contexts, runs, library }, rendererDir, port: parsePort(flags.strings.get('port')) });

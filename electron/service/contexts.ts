@@ -14,6 +14,9 @@ import { loadKubeconfig, resolveContext, type KubeconfigSource, type LoadedKubec
 import { paths } from '../kube/paths.ts';
 
 const PROBE_TIMEOUT_MS = 5_000;
+/** An inventory read ahead at start-up is handed to the window if it asks within this time. */
+const INVENTORY_AHEAD_FRESH_MS = 15_000;
+const INVENTORY_AHEAD_TIMEOUT_MS = 30_000;
 
 interface NodeObject {
   metadata: { name: string; labels?: Record<string, string> };
@@ -25,6 +28,7 @@ export class ContextRegistry {
   private readonly source: KubeconfigSource;
   private loaded: LoadedKubeconfig | undefined;
   private readonly clients = new Map<string, KubeClient>();
+  private readonly inventoriesAhead = new Map<string, { at: number; inventory: Promise<ClusterInventory> }>();
 
   constructor(source: KubeconfigSource) {
     this.source = source;
@@ -34,6 +38,7 @@ export class ContextRegistry {
   reload(): void {
     this.loaded = undefined;
     this.clients.clear();
+    this.inventoriesAhead.clear();
   }
 
   private kubeconfig(): LoadedKubeconfig {
@@ -87,7 +92,38 @@ export class ContextRegistry {
     }
   }
 
+  /**
+   * Starts reading the current context's inventory while the window loads: on a big cluster the node
+   * list is the form's slowest answer, and the window asks for it first. Used once, if fresh.
+   */
+  readAheadCurrentInventory(): void {
+    let name: string | undefined;
+    try {
+      name = this.kubeconfig().currentContext;
+    } catch {
+      return; // a broken kubeconfig is reported when the window lists the contexts
+    }
+    if (!name) return;
+    const inventory = this.readInventory(name, AbortSignal.timeout(INVENTORY_AHEAD_TIMEOUT_MS));
+    inventory.catch(() => undefined); // a read ahead that failed is read again when asked for
+    this.inventoriesAhead.set(name, { at: Date.now(), inventory });
+  }
+
   async inventory(name: string, signal: AbortSignal): Promise<ClusterInventory> {
+    const ahead = this.inventoriesAhead.get(name);
+    this.inventoriesAhead.delete(name);
+    if (ahead && Date.now() - ahead.at < INVENTORY_AHEAD_FRESH_MS) {
+      const aborted = new Promise<never>((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
+      try {
+        return await Promise.race([ahead.inventory, aborted]);
+      } catch {
+        signal.throwIfAborted();
+      }
+    }
+    return this.readInventory(name, signal);
+  }
+
+  private async readInventory(name: string, signal: AbortSignal): Promise<ClusterInventory> {
     const client = this.client(name);
     // Each list on its own: a user who may not list nodes still gets namespaces, and so on.
     const list = async <T>(path: string): Promise<T[]> => {

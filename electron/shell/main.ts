@@ -58,6 +58,7 @@ async function start(): Promise<void> {
   // Started from a desktop launcher, the PATH is bare: exec credential plugins need the login shell's.
   process.env.PATH = mergedPath(await loginShellPath());
   const contexts = new ContextRegistry({});
+  contexts.readAheadCurrentInventory();
   const library = new SnapshotLibrary(path.join(app.getPath('userData'), 'snapshots'));
   const runs = new RunManager(contexts, library);
   const appUrl = rendererUrl();
