@@ -70,6 +70,7 @@ test('a newcomer captures a snapshot: context, selector, run, live logs, summary
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('find-status')).toHaveText('1 of 1 hits');
   await expect(page.getByTestId('yaml-view').locator('.cm-selectionBackground')).not.toHaveCount(0);
+  await expect(page.getByTestId('yaml-view').locator('.cm-line', { hasText: 'gpu-count' })).toBeInViewport();
   await page.screenshot({ path: `${SCREENSHOTS}/3-snapshot-viewer.png`, fullPage: true });
   // The saved file equals the snapshot, and so does the export.
   const id = (await page.getByTestId('snapshot-id').textContent()) as string;
