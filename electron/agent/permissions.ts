@@ -112,7 +112,8 @@ function serviceAccountGroups(subject: string): string[] {
   return ['system:serviceaccounts', `system:serviceaccounts:${namespace}`, 'system:authenticated'];
 }
 
-function resourceAttributesOf(r: PermissionRequirement) {
+/** The requirement as an access review's resourceAttributes. */
+export function resourceAttributesOf(r: PermissionRequirement) {
   return {
     verb: r.verb,
     group: r.group,

@@ -244,10 +244,13 @@ async function runWatch<T extends WatchedObject, R>(
     } catch (err) {
       if (err instanceof NoStreamingList) listsFirst.add(client);
       else await retryAfter(err);
+      // Paused already (or listing first now): an unfinished streaming list starts over at once, as its
+      // resourceVersion was never taken.
+      initial = undefined;
     } finally {
       clearTimeout(endWatchdog);
     }
-    // A stream that ended before its initial state was complete starts over, after a pause.
+    // A stream that ended cleanly before its initial state was complete starts over, after a pause.
     if (initial) {
       resourceVersion = undefined;
       await sleep(backoff, signal);

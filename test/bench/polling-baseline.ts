@@ -8,7 +8,7 @@ import { runNames } from '../../shared/run-names.ts';
 import { CONTAINER_NAME, LABEL_CONTROLLER_UID } from '../../electron/agent/constants.ts';
 import { buildAllManifests } from '../../electron/agent/manifests/index.ts';
 import type { Job, KubeObject } from '../../electron/agent/manifests/types.ts';
-import { requiredPermissions } from '../../electron/agent/permissions.ts';
+import { requiredPermissions, resourceAttributesOf } from '../../electron/agent/permissions.ts';
 import { jobOutcome } from '../../electron/agent/pod-status.ts';
 import type { KubeClient } from '../../electron/kube/client.ts';
 import { isNotFound } from '../../electron/kube/errors.ts';
@@ -40,8 +40,8 @@ export async function pollingRunMs(client: KubeClient, namespace: string, nodeSe
   const config = defaultAgentConfig({ namespace, nodeSelector });
   const started = performance.now();
   for (const r of requiredPermissions(config)) {
-    const resourceAttributes = { verb: r.verb, group: r.group, resource: r.resource, ...(r.subresource ? { subresource: r.subresource } : {}), ...(r.namespace ? { namespace: r.namespace } : {}) };
-    await client.request(paths.selfSubjectAccessReviews(), { method: 'POST', body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes } } });
+    const spec = { resourceAttributes: resourceAttributesOf(r) };
+    await client.request(paths.selfSubjectAccessReviews(), { method: 'POST', body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec } });
   }
   const manifests = buildAllManifests(config);
   const created: KubeObject[] = [];

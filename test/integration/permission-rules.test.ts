@@ -3,7 +3,7 @@
  * server's own access review says, for users whose rules make the shortcut easy to get wrong.
  */
 import { describe, expect, it } from 'vitest';
-import { checkPermissions, requiredPermissions, type PermissionRequirement } from '../../electron/agent/permissions.ts';
+import { checkPermissions, requiredPermissions, resourceAttributesOf, type PermissionRequirement } from '../../electron/agent/permissions.ts';
 import { KubeClient } from '../../electron/kube/client.ts';
 import { loadKubeconfig, resolveContext } from '../../electron/kube/kubeconfig.ts';
 import { paths } from '../../electron/kube/paths.ts';
@@ -21,7 +21,7 @@ async function accessReviewSays(as: KubeClient, r: PermissionRequirement): Promi
     body: {
       apiVersion: 'authorization.k8s.io/v1',
       kind: 'SelfSubjectAccessReview',
-      spec: { resourceAttributes: { verb: r.verb, group: r.group, resource: r.resource, ...(r.subresource ? { subresource: r.subresource } : {}), ...(r.namespace ? { namespace: r.namespace } : {}) } },
+      spec: { resourceAttributes: resourceAttributesOf(r) },
     },
   });
   return review.status.allowed === true;
