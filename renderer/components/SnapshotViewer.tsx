@@ -52,7 +52,8 @@ function YamlView({ text, plain, onView, findInput }: { text: string; plain: boo
 export function SnapshotViewer() {
   const { viewing } = useStudio();
   if (!viewing) return null;
-  return <Viewer id={viewing.id} yaml={viewing.yaml} />;
+  // One viewer per snapshot: the find bar's hit and the editor belong to the snapshot they were made for.
+  return <Viewer key={viewing.id} id={viewing.id} yaml={viewing.yaml} />;
 }
 
 function Viewer({ id, yaml }: { id: string; yaml: string }) {
