@@ -1,4 +1,5 @@
-import { lazy, Suspense, useEffect } from 'react';
+import { useEffect, useState, type ComponentType } from 'react';
+import { describeError } from '../shared/errors.ts';
 import { AgentForm } from './components/AgentForm.tsx';
 import { Permissions } from './components/Permissions.tsx';
 import { RunView } from './components/RunView.tsx';
@@ -8,8 +9,32 @@ import { useStudio } from './store.ts';
 // The viewer brings CodeMirror and the YAML parser: loaded shortly after the window is up (or when a
 // snapshot is opened before that), not before the first paint.
 const VIEWER_PRELOAD_DELAY_MS = 500;
-const loadViewer = () => import('./components/SnapshotViewer.tsx');
-const SnapshotViewer = lazy(() => loadViewer().then((m) => ({ default: m.SnapshotViewer })));
+
+/**
+ * The viewer's component once its chunk is loaded. Not React.lazy with Suspense: React holds back
+ * content that suspended for a few hundred milliseconds before revealing it, even when the chunk
+ * was loaded long before.
+ */
+function useViewerComponent(needed: boolean): ComponentType | undefined {
+  const [viewer, setViewer] = useState<{ component: ComponentType }>();
+  useEffect(() => {
+    if (viewer) return;
+    let current = true;
+    const load = setTimeout(
+      () =>
+        void import('./components/SnapshotViewer.tsx').then(
+          (m) => current && setViewer({ component: m.SnapshotViewer }),
+          (err: unknown) => current && needed && useStudio.setState({ error: `the snapshot viewer could not be loaded: ${describeError(err)}` }),
+        ),
+      needed ? 0 : VIEWER_PRELOAD_DELAY_MS,
+    );
+    return () => {
+      current = false;
+      clearTimeout(load);
+    };
+  }, [needed, viewer]);
+  return viewer?.component;
+}
 
 /** Keyboard shortcuts for the main actions: Ctrl+Enter runs, Escape cancels the shown run. */
 function useShortcuts() {
@@ -30,10 +55,7 @@ export function App() {
     void init();
   }, [init]);
   useShortcuts();
-  useEffect(() => {
-    const later = setTimeout(() => void loadViewer(), VIEWER_PRELOAD_DELAY_MS);
-    return () => clearTimeout(later);
-  }, []);
+  const SnapshotViewer = useViewerComponent(viewing !== undefined);
   return (
     <div className="app">
       <Sidebar />
@@ -52,11 +74,7 @@ export function App() {
           <Permissions />
         </div>
         <RunView />
-        {viewing && (
-          <Suspense fallback={<p className="muted">Opening the snapshot…</p>}>
-            <SnapshotViewer />
-          </Suspense>
-        )}
+        {viewing && (SnapshotViewer ? <SnapshotViewer /> : <p className="muted">Opening the snapshot…</p>)}
       </main>
     </div>
   );

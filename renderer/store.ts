@@ -4,11 +4,14 @@
  * the terminal takes them straight from the transport.
  */
 import { create } from 'zustand';
-import type { ClusterInventory, ContextProbe, ContextSummary, LeftoverSummary, PermissionCheckResult, RunSummary, SnapshotEntry } from '../shared/contract.ts';
+import type { ClusterInventory, ContextProbe, ContextSummary, LeftoverSummary, PermissionCheckResult, RunSummary, SnapshotEntry, SnapshotText } from '../shared/contract.ts';
 import { describeError } from '../shared/errors.ts';
 import { terminalFor } from './terminals.ts';
 import { api } from './transport.ts';
 import { agentSettingsOf, loadSettings, saveSettings, type FormSettings } from './settings.ts';
+
+/** About 1,500 lines of YAML: more than a screen, and read and shown in a few milliseconds. */
+const SNAPSHOT_HEAD_BYTES = 64 * 1024;
 
 export interface RunRecord {
   summary: RunSummary;
@@ -28,7 +31,8 @@ interface State {
   runs: Record<string, RunRecord>;
   shownRun?: string;
   snapshots: SnapshotEntry[];
-  viewing?: { id: string; yaml: string };
+  /** The snapshot shown: its head first when it is big (`complete` false), then all of it. */
+  viewing?: SnapshotText;
   error?: string;
   init(): Promise<void>;
   reloadContexts(): Promise<void>;
@@ -163,7 +167,13 @@ export const useStudio = create<State>((set, get) => {
     },
     async openSnapshot(id) {
       try {
-        set({ viewing: await api.call('readSnapshot', { id }) });
+        // A screenful first, so a snapshot of many megabytes is on screen at once; then all of it.
+        const head = await api.call('readSnapshot', { id, headBytes: SNAPSHOT_HEAD_BYTES });
+        set({ viewing: head });
+        if (head.complete) return;
+        const whole = await api.call('readSnapshot', { id });
+        // Unless another snapshot (or this one anew) was opened meanwhile.
+        if (get().viewing === head) set({ viewing: whole });
       } catch (err) {
         fail(err);
       }

@@ -66,7 +66,13 @@ export const callSchemas = {
   listLeftovers: onContext,
   removeLeftovers: z.object({ context: contextName, runId }).strict(),
   listSnapshots: noParams,
-  readSnapshot: z.object({ id: z.string().regex(/^[A-Za-z0-9._-]{1,255}\.yaml$/, 'must be a snapshot file name from listSnapshots') }).strict(),
+  readSnapshot: z
+    .object({
+      id: z.string().regex(/^[A-Za-z0-9._-]{1,255}\.yaml$/, 'must be a snapshot file name from listSnapshots'),
+      /** Only the first lines, up to about this many bytes: a screenful to show while the rest is read. */
+      headBytes: z.number().int().min(1).max(16 * 1024 * 1024).optional(),
+    })
+    .strict(),
 } as const satisfies Record<CallNameList, z.ZodType>;
 
 export type CallName = keyof typeof callSchemas;
@@ -146,6 +152,14 @@ export interface SnapshotEntry {
   bytes: number;
 }
 
+/** A snapshot's text, or its head when `complete` is false; `bytes` is the whole file's size. */
+export interface SnapshotText {
+  id: string;
+  yaml: string;
+  bytes: number;
+  complete: boolean;
+}
+
 export interface CallResults {
   listContexts: ContextSummary[];
   probeContext: ContextProbe;
@@ -158,7 +172,7 @@ export interface CallResults {
   listLeftovers: LeftoverSummary[];
   removeLeftovers: string[];
   listSnapshots: SnapshotEntry[];
-  readSnapshot: { id: string; yaml: string };
+  readSnapshot: SnapshotText;
 }
 
 /** Events from main: a run's progress (RunEvent of the core, as plain data) and its summary when it changes. */

@@ -67,7 +67,10 @@ export function createHandlers({ contexts, runs, library }: Services): Handlers 
       return result.deleted.map(describeObject);
     },
     listSnapshots: () => library.list(),
-    readSnapshot: async ({ id }) => ({ id, yaml: await library.read(id) }),
+    readSnapshot: async ({ id, headBytes }) => {
+      const { text, bytes, complete } = await library.read(id, headBytes);
+      return { id, yaml: text, bytes, complete };
+    },
   };
 }
 

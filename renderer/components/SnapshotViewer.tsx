@@ -2,9 +2,10 @@ import { defaultKeymap } from '@codemirror/commands';
 import { yaml as yamlLanguage } from '@codemirror/lang-yaml';
 import { foldGutter, syntaxHighlighting, defaultHighlightStyle, foldKeymap } from '@codemirror/language';
 import { highlightSelectionMatches } from '@codemirror/search';
-import { EditorState } from '@codemirror/state';
+import { EditorState, type Extension } from '@codemirror/state';
 import { drawSelection, EditorView, keymap, lineNumbers } from '@codemirror/view';
 import { useEffect, useRef, useState, type RefObject } from 'react';
+import type { SnapshotText } from '../../shared/contract.ts';
 import { formatSnapshot } from '../../shared/snapshot.ts';
 import { downloadText } from '../download.ts';
 import { FindBar } from '../snapshot/FindBar.tsx';
@@ -12,40 +13,62 @@ import { useSnapshotSummary } from '../snapshot/use-summary.ts';
 import { useStudio } from '../store.ts';
 
 /**
- * Above this size (in characters, about bytes for YAML) the text is shown plain: the YAML parser
- * behind highlighting and folding must read everything before a position to style it, which for a
- * snapshot of many megabytes makes opening it and moving through it take seconds.
+ * Above this size the text is shown plain: the YAML parser behind highlighting and folding must read
+ * everything before a position to style it, which for a snapshot of many megabytes makes opening it
+ * and moving through it take seconds.
  */
-const SYNTAX_LIMIT_CHARS = 2 * 1024 * 1024;
+const SYNTAX_LIMIT_BYTES = 2 * 1024 * 1024;
 
-function YamlView({ text, plain, onView, findInput }: { text: string; plain: boolean; onView: (view: EditorView | undefined) => void; findInput: RefObject<HTMLInputElement | null> }) {
+interface YamlViewProps {
+  text: string;
+  plain: boolean;
+  onView: (view: EditorView | undefined) => void;
+  /** Told each text once the editor holds it. */
+  onShown: (text: string) => void;
+  findInput: RefObject<HTMLInputElement | null>;
+}
+
+function YamlView({ text, plain, onView, onShown, findInput }: YamlViewProps) {
   const host = useRef<HTMLDivElement>(null);
+  const editor = useRef<{ view: EditorView; text: string; extensions: Extension }>(undefined);
   useEffect(() => {
     if (!host.current) return;
-    const view = new EditorView({
-      parent: host.current,
-      state: EditorState.create({
-        doc: text,
-        extensions: [
-          EditorState.readOnly.of(true),
-          EditorView.editable.of(false),
-          // Focusable although read-only, so keyboard users reach find (Ctrl+F) and folding.
-          EditorView.contentAttributes.of({ 'aria-label': 'Snapshot YAML', 'aria-readonly': 'true', tabindex: '0' }),
-          lineNumbers(),
-          // Drawn, so a hit stays marked while the find bar has the focus.
-          drawSelection(),
-          plain ? [] : [foldGutter(), yamlLanguage(), syntaxHighlighting(defaultHighlightStyle, { fallback: true })],
-          highlightSelectionMatches(),
-          keymap.of([{ key: 'Mod-f', run: () => (findInput.current?.focus(), true) }, ...foldKeymap, ...defaultKeymap]),
-        ],
-      }),
-    });
+    const extensions = [
+      EditorState.readOnly.of(true),
+      EditorView.editable.of(false),
+      // Focusable although read-only, so keyboard users reach find (Ctrl+F) and folding.
+      EditorView.contentAttributes.of({ 'aria-label': 'Snapshot YAML', 'aria-readonly': 'true', tabindex: '0' }),
+      lineNumbers(),
+      // Drawn, so a hit stays marked while the find bar has the focus.
+      drawSelection(),
+      plain ? [] : [foldGutter(), yamlLanguage(), syntaxHighlighting(defaultHighlightStyle, { fallback: true })],
+      highlightSelectionMatches(),
+      keymap.of([{ key: 'Mod-f', run: () => (findInput.current?.focus(), true) }, ...foldKeymap, ...defaultKeymap]),
+    ];
+    const view = new EditorView({ parent: host.current, state: EditorState.create({ extensions }) });
+    editor.current = { view, text: '', extensions };
     onView(view);
     return () => {
       onView(undefined);
       view.destroy();
+      editor.current = undefined;
     };
-  }, [text, plain, onView, findInput]);
+  }, [plain, onView, findInput]);
+  // The text as it arrives: a big snapshot's head first, then all of it. A new state rather than an
+  // appending change: CodeMirror takes a change of many megabytes seconds to apply to a view, a new
+  // state of the same size a few hundred milliseconds. What the reader looks at (scroll position,
+  // selection) is kept.
+  useEffect(() => {
+    const current = editor.current;
+    if (!current || current.text === text) return;
+    const { view } = current;
+    const appended = text.startsWith(current.text);
+    const scroll = view.scrollSnapshot();
+    view.setState(EditorState.create({ doc: text, extensions: current.extensions, selection: appended ? view.state.selection : undefined }));
+    if (appended) view.dispatch({ effects: scroll });
+    current.text = text;
+    onShown(text);
+  }, [text, plain, onShown]);
   return <div ref={host} className="yaml-view" data-testid="yaml-view" />;
 }
 
@@ -53,14 +76,18 @@ export function SnapshotViewer() {
   const { viewing } = useStudio();
   if (!viewing) return null;
   // One viewer per snapshot: the find bar's hit and the editor belong to the snapshot they were made for.
-  return <Viewer key={viewing.id} id={viewing.id} yaml={viewing.yaml} />;
+  return <Viewer key={viewing.id} snapshot={viewing} />;
 }
 
-function Viewer({ id, yaml }: { id: string; yaml: string }) {
-  const summary = useSnapshotSummary(yaml);
+function Viewer({ snapshot }: { snapshot: SnapshotText }) {
+  const { id, yaml, bytes, complete } = snapshot;
+  // Summary, find, copy and export are about the whole snapshot, so they wait for all of it.
+  const summary = useSnapshotSummary(complete ? yaml : undefined);
   const [view, setView] = useState<EditorView>();
+  const [shown, setShown] = useState('');
   const findInput = useRef<HTMLInputElement>(null);
-  const plain = yaml.length > SYNTAX_LIMIT_CHARS;
+  const plain = bytes > SYNTAX_LIMIT_BYTES;
+  const megabytes = (bytes / 1024 / 1024).toFixed(1);
   const base = id.replace(/\.yaml$/, '');
   return (
     <section className="panel" aria-labelledby="snapshot-title">
@@ -69,10 +96,10 @@ function Viewer({ id, yaml }: { id: string; yaml: string }) {
         <span className="muted" data-testid="snapshot-id">
           {id}
         </span>
-        <button type="button" onClick={() => void navigator.clipboard.writeText(yaml)}>
+        <button type="button" disabled={!complete} onClick={() => void navigator.clipboard.writeText(yaml)}>
           Copy
         </button>
-        <button type="button" onClick={() => downloadText(`${base}.yaml`, yaml, 'application/yaml')} data-testid="export-yaml">
+        <button type="button" disabled={!complete} onClick={() => downloadText(`${base}.yaml`, yaml, 'application/yaml')} data-testid="export-yaml">
           Export YAML
         </button>
         <button type="button" disabled={!summary || 'problem' in summary} onClick={() => downloadText(`${base}.json`, formatSnapshot(yaml, 'json'), 'application/json')}>
@@ -91,9 +118,14 @@ function Viewer({ id, yaml }: { id: string; yaml: string }) {
           ))}
         </dl>
       )}
-      {plain && <p className="muted">About {(yaml.length / 1024 / 1024).toFixed(1)} MB: shown as plain text (no highlighting or folding) so that it opens and moves quickly.</p>}
-      <FindBar view={view} input={findInput} />
-      <YamlView text={yaml} plain={plain} onView={setView} findInput={findInput} />
+      {plain && <p className="muted">About {megabytes} MB: shown as plain text (no highlighting or folding) so that it opens and moves quickly.</p>}
+      {!complete && (
+        <p className="muted" data-testid="snapshot-reading">
+          Showing the first lines; reading the rest of {megabytes} MB…
+        </p>
+      )}
+      <FindBar view={complete && shown === yaml ? view : undefined} input={findInput} />
+      <YamlView text={yaml} plain={plain} onView={setView} onShown={setShown} findInput={findInput} />
     </section>
   );
 }

@@ -1,4 +1,7 @@
-/** Find in the snapshot: Enter jumps to the next hit, Shift+Enter to the previous; the hit is selected and scrolled to. */
+/**
+ * Find in the snapshot: Enter jumps to the next hit, Shift+Enter to the previous; the hit is selected
+ * and scrolled to. Without a view (the snapshot is still being read) there is nothing to search yet.
+ */
 import { EditorSelection } from '@codemirror/state';
 import { EditorView } from '@codemirror/view';
 import { useMemo, useState, type RefObject } from 'react';
@@ -46,7 +49,7 @@ export function FindBar({ view, input }: { view: EditorView | undefined; input: 
         ↓
       </button>
       <span className="muted" data-testid="find-status">
-        {query !== '' && (hits.positions.length === 0 ? 'no hits' : `${number ? `${number} of ` : ''}${hits.positions.length}${hits.capped ? '+' : ''} hits`)}
+        {query !== '' && (!view ? 'reading the snapshot…' : hits.positions.length === 0 ? 'no hits' : `${number ? `${number} of ` : ''}${hits.positions.length}${hits.capped ? '+' : ''} hits`)}
       </span>
     </div>
   );

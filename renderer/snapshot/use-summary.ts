@@ -1,10 +1,11 @@
-/** The summary of the snapshot being viewed, computed in a worker; undefined while it is computed. */
+/** The summary of the snapshot being viewed, computed in a worker; undefined while it is computed or `yaml` is not there yet. */
 import { useEffect, useState } from 'react';
 import type { SummaryResult } from './summary.ts';
 
-export function useSnapshotSummary(yaml: string): SummaryResult | undefined {
+export function useSnapshotSummary(yaml: string | undefined): SummaryResult | undefined {
   const [result, setResult] = useState<{ yaml: string; summary: SummaryResult }>();
   useEffect(() => {
+    if (yaml === undefined) return;
     let worker: Worker | undefined;
     // Started after the YAML is on screen: handing a big text to the worker copies it on this thread.
     const start = setTimeout(() => {
@@ -16,7 +17,7 @@ export function useSnapshotSummary(yaml: string): SummaryResult | undefined {
     };
   }, [yaml]);
   // A result for an earlier snapshot is not this one's.
-  return result?.yaml === yaml ? result.summary : undefined;
+  return yaml !== undefined && result?.yaml === yaml ? result.summary : undefined;
 }
 
 function summarize(yaml: string, done: (summary: SummaryResult) => void): Worker {

@@ -1,5 +1,5 @@
 /** What a cluster admin does in the app, in Chromium, against browser mode and the real control plane. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { KubeClient } from '../../electron/kube/client.ts';
@@ -82,6 +82,51 @@ test('a newcomer captures a snapshot: context, selector, run, live logs, summary
   expect(exported).toBe(saved);
   expect(saved).toContain('source-node: gpu-node-');
   expect(await objectsOfRun(await shownRunId(page))).toEqual([]);
+});
+
+test('a big snapshot shows its first lines at once; find and export wait for the whole of it', async ({ page }) => {
+  const id = 'aicr-admin-big-node-20261128T000000Z.yaml';
+  const rows = Array.from({ length: 40_000 }, (_, i) => `            attribute-${i}: "${'x'.repeat(60)}"`);
+  const yaml = `kind: Snapshot\napiVersion: aicr.nvidia.com/v1alpha1\nmetadata:\n    source-node: big-node\nmeasurements:\n    - type: SystemD\n      subtypes:\n        - subtype: big.service\n          data:\n${rows.join('\n')}\n            the-last-line: true\n`;
+  writeFileSync(path.join(process.env.AICR_E2E_LIBRARY as string, id), yaml);
+  // The reply with the whole text is held back until the test lets it through.
+  let release = () => {};
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await page.routeWebSocket(/\/api$/, (ws) => {
+    const server = ws.connectToServer();
+    let wholeRead: number | undefined;
+    let holding = false;
+    ws.onMessage((message) => {
+      const call = typeof message === 'string' ? (JSON.parse(message) as { id: number; call: string; params: { headBytes?: number } }) : undefined;
+      if (call?.call === 'readSnapshot' && call.params.headBytes === undefined) wholeRead = call.id;
+      server.send(message);
+    });
+    server.onMessage((message) => {
+      if (typeof message === 'string' && wholeRead !== undefined && (JSON.parse(message) as { id?: number }).id === wholeRead) holding = true;
+      if (!holding) return ws.send(message);
+      // The reply, then its text as a binary frame.
+      void released.then(() => ws.send(message));
+      if (typeof message !== 'string') holding = false;
+    });
+  });
+  await open(page);
+  await page.locator('.library button', { hasText: id }).click();
+  const view = page.getByTestId('yaml-view');
+  await expect(view).toContainText('kind: Snapshot');
+  await expect(page.getByTestId('snapshot-reading')).toContainText('reading the rest of 3.5 MB');
+  await expect(page.getByTestId('export-yaml')).toBeDisabled();
+  await page.getByLabel('find in snapshot').fill('the-last-line');
+  await expect(page.getByTestId('find-status')).toHaveText('reading the snapshot…');
+  release();
+  await expect(page.getByTestId('snapshot-reading')).toHaveCount(0);
+  await expect(page.getByTestId('find-status')).toHaveText('1 hits');
+  await page.getByLabel('find in snapshot').press('Enter');
+  await expect(page.getByTestId('find-status')).toHaveText('1 of 1 hits');
+  await expect(view.locator('.cm-line', { hasText: 'the-last-line' })).toBeInViewport();
+  await expect(page.getByTestId('snapshot-summary')).toContainText('big-node');
+  const download = page.waitForEvent('download');
+  await page.getByTestId('export-yaml').click();
+  expect(readFileSync(await (await download).path(), 'utf8')).toBe(yaml);
 });
 
 test('the restricted user sees the denied checks and Run disabled', async ({ page }) => {

@@ -173,6 +173,10 @@ describe('browser mode drives real runs', () => {
     expect(snapshots.map((s) => s.id)).toEqual(expect.arrayContaining([endA.snapshotId, endB.snapshotId]));
     const saved = await client.call('readSnapshot', { id: endA.snapshotId! });
     expect(saved.yaml).toContain('kind: Snapshot');
+    expect(saved).toMatchObject({ complete: true, bytes: Buffer.byteLength(saved.yaml) });
+    const head = await client.call('readSnapshot', { id: endA.snapshotId!, headBytes: 64 });
+    expect(head).toMatchObject({ complete: false, bytes: saved.bytes });
+    expect(saved.yaml.startsWith(head.yaml) && head.yaml.endsWith('\n') && head.yaml.length <= 64).toBe(true);
     expect(endA.snapshotId).toMatch(/^aicr-admin-gpu-node-[12]-\d{8}T\d{6}Z\.yaml$/);
     for (const run of [a, b]) expect(await objectsOfRun(run.runId)).toEqual([]);
     client.ws.close();

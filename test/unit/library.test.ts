@@ -21,7 +21,7 @@ describe('the snapshot library', () => {
       ['aicr-admin', 'gpu-node-1'],
       ['aicr-admin', 'gpu-node-1'],
     ]);
-    expect(await library.read(first.id)).toBe(snapshot('gpu-node-1'));
+    expect(await library.read(first.id)).toEqual({ text: snapshot('gpu-node-1'), bytes: Buffer.byteLength(snapshot('gpu-node-1')), complete: true });
   });
   it('odd context names become safe file names; reading stays inside the library', async () => {
     const library = new SnapshotLibrary(mkdtempSync(path.join(tmpdir(), 'aicr-lib-')));
@@ -29,5 +29,15 @@ describe('the snapshot library', () => {
     expect(entry.id).toMatch(/^arn_aws_eks_us-east-1_123_cluster_prod-ip-10-0-0-1\.ec2\.internal-\d{8}T\d{6}Z\.yaml$/);
     expect((await rejection(library.read('../escape.yaml'))).message).toContain('invalid snapshot id');
     expect((await rejection(library.read('missing.yaml'))).message).toContain('is not in the library');
+  });
+  it('reads a head of whole lines when asked, never cutting a character, and all of a file that fits', async () => {
+    const library = new SnapshotLibrary(mkdtempSync(path.join(tmpdir(), 'aicr-lib-')));
+    const text = `kind: Snapshot\nmetadata:\n    source-node: nœud-1\n${'    key: välue\n'.repeat(1000)}`;
+    const { id } = await library.save('ctx', 'nœud-1', text);
+    const head = await library.read(id, 40);
+    expect(head).toEqual({ text: 'kind: Snapshot\nmetadata:\n', bytes: Buffer.byteLength(text), complete: false });
+    const byteAfterCharacter = Buffer.byteLength('kind: Snapshot\nmetadata:\n    source-node: nœ');
+    expect((await library.read(id, byteAfterCharacter - 1)).text).toBe('kind: Snapshot\nmetadata:\n');
+    expect(await library.read(id, Buffer.byteLength(text))).toEqual({ text, bytes: Buffer.byteLength(text), complete: true });
   });
 });
