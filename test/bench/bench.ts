@@ -4,6 +4,7 @@
  * figures to bench-results.json at the repository root. Benchmarks assert nothing; budgets are shown.
  * `--smoke` (CI) runs every benchmark once at a small scale, so none can rot; it fails only when a
  * benchmark itself fails or a figure is missing, never on a budget, and writes no results file.
+ * `--only cli|run|logs|browser` runs one group (while working on it): judged, but not written.
  */
 import { writeFileSync } from 'node:fs';
 import { spawnCluster } from '../cluster/spawn.ts';
@@ -41,13 +42,25 @@ const BUDGETS: Record<string, { text: string; holds: (f: Figures) => boolean }> 
 const smoke = process.argv.includes('--smoke');
 const scale = smoke ? { runs: 1, floodLines: 20_000, nodes: 300 } : { runs: 5, floodLines: 1_000_000, nodes: 5_000 };
 
+const GROUPS: Record<string, (kubeconfig: string) => Promise<Figures> | Figures> = {
+  cli: (kubeconfig) => cliFigures(kubeconfig, scale.runs),
+  run: (kubeconfig) => runFigures(kubeconfig, scale.runs),
+  logs: (kubeconfig) => logFigures(kubeconfig, scale.floodLines),
+  browser: (kubeconfig) => browserFigures(kubeconfig, scale.nodes, !smoke),
+};
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt === -1 ? undefined : process.argv[onlyAt + 1];
+if (only !== undefined && !(only in GROUPS)) {
+  console.error(`--only: no benchmark group "${only}"; use one of ${Object.keys(GROUPS).join(', ')}`);
+  process.exit(2);
+}
+
 const cluster = await spawnCluster();
 const figures: Figures = { 'cluster.startMs': cluster.startupMs };
 try {
-  Object.assign(figures, cliFigures(cluster.state.kubeconfig, scale.runs));
-  Object.assign(figures, await runFigures(cluster.state.kubeconfig, scale.runs));
-  Object.assign(figures, await logFigures(cluster.state.kubeconfig, scale.floodLines));
-  Object.assign(figures, await browserFigures(cluster.state.kubeconfig, scale.nodes, !smoke));
+  for (const [name, measure] of Object.entries(GROUPS)) {
+    if (only === undefined || only === name) Object.assign(figures, await measure(cluster.state.kubeconfig));
+  }
 } finally {
   await cluster.stop();
 }
@@ -60,11 +73,11 @@ const rows = Object.entries(figures).map(([name, value]) => {
 const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => (r[i] as string).length)));
 for (const row of rows) console.log(row.map((cell, i) => (i < 3 ? cell.padEnd(widths[i] as number) : cell)).join('  '));
 const missing = [...Object.keys(BUDGETS), 'logs.rawLinesPerSec', 'logs.xtermOnlyLinesPerSec'].filter((name) => figures[name] === undefined || Number.isNaN(figures[name]));
-if (missing.length > 0) {
+if (only !== undefined) console.log(`\nonly the ${only} benchmarks: nothing written`);
+else if (missing.length > 0) {
   console.error(`\nbenchmark figures missing: ${missing.join(', ')}`);
   process.exitCode = 1;
-}
-if (smoke) console.log(`\nsmoke run (small scale, ${Object.keys(figures).length} figures): budgets are not judged, nothing written`);
+} else if (smoke) console.log(`\nsmoke run (small scale, ${Object.keys(figures).length} figures): budgets are not judged, nothing written`);
 else {
   writeFileSync('bench-results.json', `${JSON.stringify({ measuredAt: new Date().toISOString(), figures }, null, 2)}\n`);
   console.log('\nwritten to bench-results.json');

@@ -5,6 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
+import type http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { timestampNanos } from '../../electron/agent/logs.ts';
@@ -14,8 +15,6 @@ interface LogEntry {
   timestamp: string;
   line: string;
 }
-
-const BACKLOG_CHUNK_LINES = 1_000;
 
 class ContainerLog extends EventEmitter {
   readonly entries: LogEntry[] = [];
@@ -90,74 +89,86 @@ function sinceNanos(params: URLSearchParams): bigint | undefined {
   return candidates.length === 0 ? undefined : candidates.reduce((a, b) => (a > b ? a : b));
 }
 
+/** Until the response can take more (or its reader is gone). */
+function drained(res: http.ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
 export async function startKubeletServer(store: LogStore, pods: PodLookup, tls: { cert: string; key: string; ca: string }): Promise<{ port: number; close: () => Promise<void> }> {
   const server = https.createServer(
     { cert: readFileSync(tls.cert), key: readFileSync(tls.key), ca: readFileSync(tls.ca), requestCert: true, rejectUnauthorized: true },
-    (req, res) => {
-      const url = new URL(req.url ?? '/', 'https://kubelet');
-      const match = /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(url.pathname);
-      if (req.method !== 'GET' || !match) {
-        res.writeHead(404).end('not found');
-        return;
-      }
-      const [namespace, pod, container] = match.slice(1).map(decodeURIComponent) as [string, string, string];
-      const log = store.get(namespace, pod, container);
-      if (!log) {
-        const waiting = pods.waitingReason(namespace, pod, container);
-        if (waiting) res.writeHead(400).end(`container "${container}" in pod "${pod}" is waiting to start: ${waiting}`);
-        else res.writeHead(404).end(`pod ${namespace}/${pod} container ${container} not found`);
-        return;
-      }
-      const params = url.searchParams;
-      const follow = params.get('follow') === 'true';
-      const timestamps = params.get('timestamps') === 'true';
-      const limitBytes = params.has('limitBytes') ? Number(params.get('limitBytes')) : Infinity;
-      const tailLines = params.has('tailLines') ? Number(params.get('tailLines')) : undefined;
-      const since = sinceNanos(params);
-
-      let written = 0;
-      const write = (entry: LogEntry): boolean => {
-        if (since !== undefined && entry.nanos < since) return true;
-        const text = `${timestamps ? `${entry.timestamp} ` : ''}${entry.line}\n`;
-        const bytes = Buffer.from(text);
-        const room = limitBytes - written;
-        res.write(bytes.length <= room ? bytes : bytes.subarray(0, room));
-        written += Math.min(bytes.length, room);
-        return written < limitBytes;
-      };
-      res.writeHead(200, { 'Content-Type': 'text/plain' });
-      const backlog = log.entries.filter((e) => since === undefined || e.nanos >= since);
-      const shown = tailLines === undefined ? backlog : backlog.slice(Math.max(0, backlog.length - tailLines));
-      if (limitBytes === Infinity) {
-        // A backlog goes out in large writes, as a kubelet copies a log file, so the reader sets the pace.
-        for (let i = 0; i < shown.length; i += BACKLOG_CHUNK_LINES) {
-          res.write(shown.slice(i, i + BACKLOG_CHUNK_LINES).map((entry) => `${timestamps ? `${entry.timestamp} ` : ''}${entry.line}\n`).join(''));
-        }
-      } else {
-        for (const entry of shown) {
-          if (!write(entry)) {
-            res.end();
-            return;
-          }
-        }
-      }
-      if (!follow || log.finished) {
-        res.end();
-        return;
-      }
-      const onEntry = (entry: LogEntry) => {
-        if (!write(entry)) stop();
-      };
-      const stop = () => {
-        log.off('entry', onEntry);
-        log.off('finished', stop);
-        res.end();
-      };
-      log.on('entry', onEntry);
-      log.once('finished', stop);
-      req.on('close', stop);
-    },
+    (req, res) => void serveLog(req, res).catch(() => res.destroy()),
   );
+  async function serveLog(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'https://kubelet');
+    const match = /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(url.pathname);
+    if (req.method !== 'GET' || !match) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    const [namespace, pod, container] = match.slice(1).map(decodeURIComponent) as [string, string, string];
+    const log = store.get(namespace, pod, container);
+    if (!log) {
+      const waiting = pods.waitingReason(namespace, pod, container);
+      if (waiting) res.writeHead(400).end(`container "${container}" in pod "${pod}" is waiting to start: ${waiting}`);
+      else res.writeHead(404).end(`pod ${namespace}/${pod} container ${container} not found`);
+      return;
+    }
+    const params = url.searchParams;
+    const follow = params.get('follow') === 'true';
+    const timestamps = params.get('timestamps') === 'true';
+    const limitBytes = params.has('limitBytes') ? Number(params.get('limitBytes')) : Infinity;
+    const tailLines = params.has('tailLines') ? Number(params.get('tailLines')) : undefined;
+    const since = sinceNanos(params);
+
+    let written = 0;
+    const write = (entry: LogEntry): boolean => {
+      if (since !== undefined && entry.nanos < since) return true;
+      const text = `${timestamps ? `${entry.timestamp} ` : ''}${entry.line}\n`;
+      const bytes = Buffer.from(text);
+      const room = limitBytes - written;
+      res.write(bytes.length <= room ? bytes : bytes.subarray(0, room));
+      written += Math.min(bytes.length, room);
+      return written < limitBytes;
+    };
+    res.writeHead(200, { 'Content-Type': 'text/plain' });
+    const fromSince = since === undefined ? 0 : log.entries.findIndex((e) => e.nanos >= since);
+    const first = fromSince === -1 ? log.entries.length : Math.max(fromSince, tailLines === undefined ? 0 : log.entries.length - tailLines);
+    // Line by line, as the kubelet's log reader writes each line into a response it flushes after
+    // every write, and waiting while the reader is behind, as its blocking writes do. Lines added
+    // meanwhile are part of the backlog.
+    for (let i = first; i < log.entries.length; i++) {
+      if (!write(log.entries[i] as LogEntry)) {
+        res.end();
+        return;
+      }
+      if (res.writableNeedDrain) await drained(res);
+      if (res.destroyed) return;
+    }
+    if (!follow || log.finished) {
+      res.end();
+      return;
+    }
+    const onEntry = (entry: LogEntry) => {
+      if (!write(entry)) stop();
+    };
+    const stop = () => {
+      log.off('entry', onEntry);
+      log.off('finished', stop);
+      res.end();
+    };
+    log.on('entry', onEntry);
+    log.once('finished', stop);
+    req.on('close', stop);
+  }
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     port: (server.address() as AddressInfo).port,
