@@ -82,6 +82,15 @@ export const useStudio = create<State>((set, get) => {
     );
   };
 
+  /** Lists the contexts; returns those not known before (to be probed), forgets a selected one that is gone. */
+  const loadContexts = async (): Promise<string[]> => {
+    const contexts = await api.call('listContexts', {});
+    const known = new Set(get().contexts.map((c) => c.name));
+    set({ contexts });
+    if (get().selected && !contexts.some((c) => c.name === get().selected)) set({ selected: undefined, settings: undefined, checks: undefined });
+    return contexts.filter((c) => !known.has(c.name)).map((c) => c.name);
+  };
+
   return {
     contexts: [],
     probes: {},
@@ -92,26 +101,25 @@ export const useStudio = create<State>((set, get) => {
     snapshots: [],
     async reloadContexts() {
       try {
-        const contexts = await api.call('listContexts', {});
-        const known = new Set(get().contexts.map((c) => c.name));
-        set({ contexts });
-        for (const c of contexts) if (!known.has(c.name)) probe(c.name);
-        if (get().selected && !contexts.some((c) => c.name === get().selected)) set({ selected: undefined, settings: undefined, checks: undefined });
+        for (const name of await loadContexts()) probe(name);
       } catch (err) {
         fail(err);
       }
     },
     async init() {
       try {
-        await get().reloadContexts();
+        const added = await loadContexts();
         const { contexts } = get();
         const current = contexts.find((c) => c.current) ?? contexts[0];
-        // The form's context first: its cluster inventory is the slowest answer on a big cluster.
-        await Promise.all([
-          current ? get().select(current.name) : undefined,
+        // The form's context first: its cluster inventory is the slowest answer on a big cluster, and
+        // probes (TLS handshakes, credential plugins) would hold up main before it.
+        const selecting = current ? get().select(current.name) : undefined;
+        const loading = Promise.all([
           api.call('listRuns', {}).then((runs) => set({ runs: { ...Object.fromEntries(runs.map((r) => [r.runId, { summary: r, events: [] }])), ...get().runs } })),
           get().refreshSnapshots(),
         ]);
+        for (const name of added) probe(name);
+        await Promise.all([selecting, loading]);
       } catch (err) {
         fail(err);
       }

@@ -29,17 +29,22 @@ function topLevelHelp(): string {
   return `Usage: aicr-studio <command> [flags]\n\nCommands:\n${rows.join('\n')}\n\nRun aicr-studio <command> --help for its flags.\n`;
 }
 
-/** Signal handling for one command: the controllers it aborts and the signal that ended it, if any. */
-function interruptions(term: Terminal) {
+/**
+ * Signal handling for one command: the controllers it aborts and the signal that ended it, if any.
+ * A snapshot run has a cleanup phase a second signal can cut short; other commands stop on the first
+ * signal and quit at once on the second.
+ */
+function interruptions(term: Terminal, command: string) {
+  const cleansUp = command === 'snapshot';
   const run = new AbortController();
   const cleanup = new AbortController();
   let first: HandledSignal | undefined;
   const onSignal = (signal: HandledSignal) => {
     if (first === undefined) {
       first = signal;
-      term.error(`received ${signal}: cancelling the run and cleaning up (send it again to stop cleaning up)`);
+      term.error(`received ${signal}: ${cleansUp ? 'cancelling the run and cleaning up (send it again to stop cleaning up)' : 'stopping (send it again to quit at once)'}`);
       run.abort(cancelledError(`interrupted by ${signal}`));
-    } else if (!cleanup.signal.aborted) {
+    } else if (cleansUp && !cleanup.signal.aborted) {
       term.error(`received ${signal} again: stopping cleanup (send it once more to quit at once)`);
       cleanup.abort(cancelledError(`cleanup interrupted by ${signal}`));
     } else {
@@ -72,7 +77,7 @@ export async function main(argv: readonly string[], term: Terminal = processTerm
     term.error(`unknown command "${command}"; available: ${Object.keys(COMMANDS).join(', ')}`);
     return 2;
   }
-  const interrupt = interruptions(term);
+  const interrupt = interruptions(term, command);
   try {
     const flags = parseFlags(rest, spec.flags);
     if (flags.help) {

@@ -49,7 +49,7 @@ export async function serveCommand(flags: ParsedFlags, term: Terminal, stop: Abo
   term.info('open this URL (it carries the access token; keep it private)');
   await term.stdout(`${server.url}\n`);
   await new Promise<void>((resolve) => stop.addEventListener('abort', () => resolve(), { once: true }));
-  if (runs.activeCount > 0) term.info(`stopping: cancelling ${runs.activeCount} run(s) and cleaning up (press Ctrl-C again to quit at once)`);
+  if (runs.activeCount > 0) term.info(`stopping: cancelling ${runs.activeCount} run(s) and cleaning up`);
   unwatch();
   await runs.cancelAll();
   await server.close();

@@ -4,7 +4,8 @@
  * figures to bench-results.json at the repository root. Benchmarks assert nothing; budgets are shown.
  * `--smoke` (CI) runs every benchmark once at a small scale, so none can rot; it fails only when a
  * benchmark itself fails or a figure is missing, never on a budget, and writes no results file.
- * `--only cli|run|logs|browser` runs one group (while working on it): judged, but not written.
+ * `--only cli|run|logs|browser` (`npm run bench -- --only logs`) runs one group while working on it:
+ * judged, but not written.
  */
 import { writeFileSync } from 'node:fs';
 import { spawnCluster } from '../cluster/spawn.ts';

@@ -28,6 +28,17 @@ describe('signals cancel the run and clean up', () => {
     expect(await objectsOfRun(runId)).toEqual([]);
   });
 
+  it('browser mode with no run going stops on the first signal and says so, without a run to cancel', async () => {
+    const cli = startCli(['serve', '--port', '0', '--library', mkdtempSync(path.join(tmpdir(), 'aicr-serve-signal-'))]);
+    await cli.waitForStderr(/open this URL/);
+    cli.child.kill('SIGINT');
+    const result = await cli.done;
+    // Stopping is how browser mode ends, not a failure.
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('received SIGINT: stopping (send it again to quit at once)');
+    expect(result.stderr).not.toContain('cancelling');
+  });
+
   it('a second signal stops the cleanup and says what remains; cleanup --run-id removes it', async () => {
     // Cleanup must still be running when the second signal comes: after the first one, the credential
     // plugin (whose tokens expire at once) turns slow, as a login refresh would.
