@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
 import { defaultAgentConfig, validateAgentConfig } from '../../shared/agent-config.ts';
+import { labelSuggestions } from '../../shared/label-suggestions.ts';
 import { canHost, matchesSelector } from '../../shared/node-match.ts';
 import { OS_KINDS } from '../../shared/os-kind.ts';
 import { parseResourceList } from '../../shared/quantity.ts';
@@ -48,8 +49,9 @@ function ResourceField({ label, value, onChange }: { label: 'requests' | 'limits
 export function AgentForm() {
   const { settings, selected, inventory, updateSettings, startRun, checks, checkPermissions } = useStudio();
   const errors = useMemo(() => (settings ? fieldErrors(settings) : {}), [settings]);
+  const inv = selected ? inventory[selected] : undefined;
+  const suggestions = useMemo(() => labelSuggestions(inv?.nodes ?? []), [inv]);
   if (!settings || !selected) return null;
-  const inv = inventory[selected];
   const nodes = inv?.nodes ?? [];
   const selectorRows = Object.entries(settings.nodeSelector);
   const tolerateAll = settings.tolerations.some((t) => !t.key && t.operator === 'Exists' && !t.effect);
@@ -64,7 +66,6 @@ export function AgentForm() {
   };
   const setSelector = (rows: [string, string][]) => set({ nodeSelector: Object.fromEntries(rows.filter(([k]) => k !== '')) });
   const taintsOfMatching = [...new Map(matching.flatMap((n) => n.taints).map((t) => [`${t.key}=${t.value ?? ''}:${t.effect}`, t])).values()];
-  const labelSuggestions = [...new Set(nodes.flatMap((n) => Object.entries(n.labels).map(([k, v]) => `${k}=${v}`)))].sort();
   const why = invalid ? 'fix the highlighted fields first' : checks === undefined ? 'checking permissions…' : denied ? 'a required permission is missing (see Permissions)' : '';
 
   return (
@@ -128,7 +129,7 @@ export function AgentForm() {
             </button>
           </div>
         ))}
-        <datalist id="label-suggestions">{labelSuggestions.map((l) => <option key={l} value={l.split('=')[0]} label={l} />)}</datalist>
+        <datalist id="label-suggestions">{suggestions.keys.map((k) => <option key={k} value={k} />)}</datalist>
         <div className="row">
           <input aria-label="new node selector (key=value)" placeholder="key=value, e.g. nodeGroup=gpu" list="label-pairs" data-testid="selector-input" onKeyDown={(e) => {
             if (e.key !== 'Enter') return;
@@ -137,7 +138,7 @@ export function AgentForm() {
             if (k) setSelector([...selectorRows, [k.trim(), v.join('=').trim()]]);
             e.currentTarget.value = '';
           }} />
-          <datalist id="label-pairs">{labelSuggestions.map((l) => <option key={l} value={l} />)}</datalist>
+          <datalist id="label-pairs">{suggestions.pairs.map((l) => <option key={l} value={l} />)}</datalist>
         </div>
         {errors.nodeSelector && <span className="field-error">{errors.nodeSelector}</span>}
         <p className="muted" data-testid="node-match">

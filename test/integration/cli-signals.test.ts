@@ -29,7 +29,10 @@ describe('signals cancel the run and clean up', () => {
   });
 
   it('browser mode with no run going stops on the first signal and says so, without a run to cancel', async () => {
-    const cli = startCli(['serve', '--port', '0', '--library', mkdtempSync(path.join(tmpdir(), 'aicr-serve-signal-'))]);
+    // A page of its own: the renderer is built only for the end-to-end tests, after these.
+    const renderer = mkdtempSync(path.join(tmpdir(), 'aicr-serve-renderer-'));
+    writeFileSync(path.join(renderer, 'index.html'), '<!doctype html><title>aicr-studio</title>');
+    const cli = startCli(['serve', '--port', '0', '--renderer', renderer, '--library', mkdtempSync(path.join(tmpdir(), 'aicr-serve-signal-'))]);
     await cli.waitForStderr(/open this URL/);
     cli.child.kill('SIGINT');
     const result = await cli.done;
