@@ -22,9 +22,8 @@ function formatLine(message: string, attrs: Record<string, unknown> | undefined)
   return stripControlSequences(`[cli] ${message}${pairs.length > 0 ? `: ${pairs.join(' ')}` : ''}`);
 }
 
-/** Waits for 'drain' when the stream's buffer is full; a destroyed stream never blocks. */
-function writeWithBackpressure(stream: NodeJS.WriteStream, text: string): Promise<void> {
-  if (stream.destroyed || stream.write(text)) return Promise.resolve();
+/** Until a stream whose buffer is full can take more, or is closed (its reader gone). */
+export function drainedOrClosed(stream: NodeJS.EventEmitter): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       stream.off('drain', done);
@@ -34,6 +33,12 @@ function writeWithBackpressure(stream: NodeJS.WriteStream, text: string): Promis
     stream.once('drain', done);
     stream.once('close', done);
   });
+}
+
+/** Waits for 'drain' when the stream's buffer is full; a destroyed stream never blocks. */
+function writeWithBackpressure(stream: NodeJS.WriteStream, text: string): Promise<void> {
+  if (stream.destroyed || stream.write(text)) return Promise.resolve();
+  return drainedOrClosed(stream);
 }
 
 export function processTerminal(): Terminal {

@@ -9,6 +9,7 @@ import type http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { timestampNanos } from '../../electron/agent/logs.ts';
+import { drainedOrClosed } from '../../electron/cli/terminal.ts';
 
 interface LogEntry {
   nanos: bigint;
@@ -89,19 +90,6 @@ function sinceNanos(params: URLSearchParams): bigint | undefined {
   return candidates.length === 0 ? undefined : candidates.reduce((a, b) => (a > b ? a : b));
 }
 
-/** Until the response can take more (or its reader is gone). */
-function drained(res: http.ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
-}
-
 export async function startKubeletServer(store: LogStore, pods: PodLookup, tls: { cert: string; key: string; ca: string }): Promise<{ port: number; close: () => Promise<void> }> {
   const server = https.createServer(
     { cert: readFileSync(tls.cert), key: readFileSync(tls.key), ca: readFileSync(tls.ca), requestCert: true, rejectUnauthorized: true },
@@ -150,7 +138,7 @@ export async function startKubeletServer(store: LogStore, pods: PodLookup, tls: 
         res.end();
         return;
       }
-      if (res.writableNeedDrain) await drained(res);
+      if (res.writableNeedDrain) await drainedOrClosed(res);
       if (res.destroyed) return;
     }
     if (!follow || log.finished) {
