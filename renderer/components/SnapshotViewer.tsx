@@ -56,16 +56,14 @@ function YamlView({ text, plain, onView, onShown, findInput }: YamlViewProps) {
   }, [plain, onView, findInput]);
   // The text as it arrives: a big snapshot's head first, then all of it. A new state rather than an
   // appending change: CodeMirror takes a change of many megabytes seconds to apply to a view, a new
-  // state of the same size a few hundred milliseconds. What the reader looks at (scroll position,
-  // selection) is kept.
+  // state of the same size a few hundred milliseconds. The selection is carried over; the scroll
+  // position is the host's (the editor grows inside it) and stays.
   useEffect(() => {
     const current = editor.current;
     if (!current || current.text === text) return;
     const { view } = current;
     const appended = text.startsWith(current.text);
-    const scroll = view.scrollSnapshot();
     view.setState(EditorState.create({ doc: text, extensions: current.extensions, selection: appended ? view.state.selection : undefined }));
-    if (appended) view.dispatch({ effects: scroll });
     current.text = text;
     onShown(text);
   }, [text, plain, onShown]);

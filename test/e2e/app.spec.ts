@@ -117,8 +117,19 @@ test('a big snapshot shows its first lines at once; find and export wait for the
   await expect(page.getByTestId('export-yaml')).toBeDisabled();
   await page.getByLabel('find in snapshot').fill('the-last-line');
   await expect(page.getByTestId('find-status')).toHaveText('reading the snapshot…');
+  // What the reader scrolled to stays in view when the rest comes.
+  await view.scrollIntoViewIfNeeded();
+  await view.evaluate((element) => (element.scrollTop = 6_000));
+  const lineInView = () =>
+    view.evaluate((element) => {
+      const box = element.getBoundingClientRect();
+      return document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2)?.closest('.cm-line')?.textContent;
+    });
+  await expect.poll(lineInView).toMatch(/attribute-\d+:/);
+  const before = await lineInView();
   release();
   await expect(page.getByTestId('snapshot-reading')).toHaveCount(0);
+  expect(await lineInView()).toBe(before);
   await expect(page.getByTestId('find-status')).toHaveText('1 hits');
   await page.getByLabel('find in snapshot').press('Enter');
   await expect(page.getByTestId('find-status')).toHaveText('1 of 1 hits');
