@@ -10,11 +10,13 @@ import { formatHelp, parseFlags, type FlagSpec } from './flags.ts';
 import { MANIFESTS_FLAGS, SNAPSHOT_FLAGS, snapshotOptionsFrom } from './snapshot-options.ts';
 import { processTerminal, type Terminal } from './terminal.ts';
 
-const COMMANDS: Record<string, { summary: string; flags: FlagSpec[] }> = {
+/** `cleansUp`: after a first signal the command cleans up, which a second signal can cut short. */
+const COMMANDS: Record<string, { summary: string; flags: FlagSpec[]; cleansUp?: boolean }> = {
   snapshot: {
     summary:
       'Deploy the AICR agent to a GPU node, stream its logs, and write the snapshot it captures. Every run gets a run ID; its objects are named <prefix>-<run-id> and removed afterwards.',
     flags: SNAPSHOT_FLAGS,
+    cleansUp: true,
   },
   manifests: { summary: 'Print the Namespace, RBAC, staging ConfigMap and Job that snapshot would create, without touching a cluster.', flags: MANIFESTS_FLAGS },
   cleanup: { summary: 'List what earlier runs left in the cluster; delete it with --run-id ID or --all-finished.', flags: CLEANUP_FLAGS },
@@ -31,11 +33,10 @@ function topLevelHelp(): string {
 
 /**
  * Signal handling for one command: the controllers it aborts and the signal that ended it, if any.
- * A snapshot run has a cleanup phase a second signal can cut short; other commands stop on the first
- * signal and quit at once on the second.
+ * A command that cleans up can have its cleanup cut short by a second signal; others stop on the
+ * first signal and quit at once on the second.
  */
-function interruptions(term: Terminal, command: string) {
-  const cleansUp = command === 'snapshot';
+function interruptions(term: Terminal, cleansUp: boolean) {
   const run = new AbortController();
   const cleanup = new AbortController();
   let first: HandledSignal | undefined;
@@ -77,7 +78,7 @@ export async function main(argv: readonly string[], term: Terminal = processTerm
     term.error(`unknown command "${command}"; available: ${Object.keys(COMMANDS).join(', ')}`);
     return 2;
   }
-  const interrupt = interruptions(term, command);
+  const interrupt = interruptions(term, spec.cleansUp === true);
   try {
     const flags = parseFlags(rest, spec.flags);
     if (flags.help) {

@@ -67,10 +67,7 @@ export function createHandlers({ contexts, runs, library }: Services): Handlers 
       return result.deleted.map(describeObject);
     },
     listSnapshots: () => library.list(),
-    readSnapshot: async ({ id, headBytes }) => {
-      const { text, bytes, complete } = await library.read(id, headBytes);
-      return { id, yaml: text, bytes, complete };
-    },
+    readSnapshot: async ({ id, headBytes }) => ({ id, ...(await library.read(id, headBytes)) }),
   };
 }
 

@@ -5,19 +5,11 @@
 import { randomBytes } from 'node:crypto';
 import { link, mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import type { SnapshotEntry } from '../../shared/contract.ts';
+import type { SnapshotEntry, SnapshotText } from '../../shared/contract.ts';
 import { ErrorCode, newError } from '../../shared/errors.ts';
 
 const STAMPED = /^(.+)-(\d{8}T\d{6}Z)(?:\.\d+)?\.yaml$/;
 const HEAD_BYTES = 4096;
-
-export interface SnapshotText {
-  text: string;
-  /** The whole file's size. */
-  bytes: number;
-  /** False when `text` is only the head that was asked for. */
-  complete: boolean;
-}
 
 /** A file-name-safe form of a context or node name (hyphens kept: node and context names have them). */
 function slug(text: string): string {
@@ -101,7 +93,7 @@ export class SnapshotLibrary {
    * A snapshot's text. With `headBytes`, only its first lines up to about that many bytes (cut after a
    * newline, so never inside a character), enough to show a screenful while the rest is read.
    */
-  async read(id: string, headBytes?: number): Promise<SnapshotText> {
+  async read(id: string, headBytes?: number): Promise<Omit<SnapshotText, 'id'>> {
     // The contract only lets plain file names through; this keeps it so for any caller.
     if (path.basename(id) !== id || id.startsWith('.')) throw newError(ErrorCode.InvalidRequest, `invalid snapshot id "${id}"`);
     let handle;
@@ -112,10 +104,10 @@ export class SnapshotLibrary {
     }
     try {
       const { size } = await handle.stat();
-      if (headBytes === undefined || size <= headBytes) return { text: await handle.readFile('utf8'), bytes: size, complete: true };
+      if (headBytes === undefined || size <= headBytes) return { yaml: await handle.readFile('utf8'), bytes: size, complete: true };
       const { buffer, bytesRead } = await handle.read(Buffer.alloc(headBytes), 0, headBytes, 0);
       const end = buffer.lastIndexOf(0x0a, bytesRead - 1) + 1;
-      return { text: buffer.toString('utf8', 0, end), bytes: size, complete: false };
+      return { yaml: buffer.toString('utf8', 0, end), bytes: size, complete: false };
     } finally {
       await handle.close();
     }

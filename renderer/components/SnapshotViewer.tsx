@@ -66,6 +66,7 @@ function YamlView({ text, plain, onView, onShown, findInput }: YamlViewProps) {
     view.setState(EditorState.create({ doc: text, extensions: current.extensions, selection: appended ? view.state.selection : undefined }));
     current.text = text;
     onShown(text);
+    // `plain` too: an editor made anew for it starts empty.
   }, [text, plain, onShown]);
   return <div ref={host} className="yaml-view" data-testid="yaml-view" />;
 }

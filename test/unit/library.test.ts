@@ -21,7 +21,7 @@ describe('the snapshot library', () => {
       ['aicr-admin', 'gpu-node-1'],
       ['aicr-admin', 'gpu-node-1'],
     ]);
-    expect(await library.read(first.id)).toEqual({ text: snapshot('gpu-node-1'), bytes: Buffer.byteLength(snapshot('gpu-node-1')), complete: true });
+    expect(await library.read(first.id)).toEqual({ yaml: snapshot('gpu-node-1'), bytes: Buffer.byteLength(snapshot('gpu-node-1')), complete: true });
   });
   it('odd context names become safe file names; reading stays inside the library', async () => {
     const library = new SnapshotLibrary(mkdtempSync(path.join(tmpdir(), 'aicr-lib-')));
@@ -35,9 +35,9 @@ describe('the snapshot library', () => {
     const text = `kind: Snapshot\nmetadata:\n    source-node: nœud-1\n${'    key: välue\n'.repeat(1000)}`;
     const { id } = await library.save('ctx', 'nœud-1', text);
     const head = await library.read(id, 40);
-    expect(head).toEqual({ text: 'kind: Snapshot\nmetadata:\n', bytes: Buffer.byteLength(text), complete: false });
+    expect(head).toEqual({ yaml: 'kind: Snapshot\nmetadata:\n', bytes: Buffer.byteLength(text), complete: false });
     const byteAfterCharacter = Buffer.byteLength('kind: Snapshot\nmetadata:\n    source-node: nœ');
-    expect((await library.read(id, byteAfterCharacter - 1)).text).toBe('kind: Snapshot\nmetadata:\n');
-    expect(await library.read(id, Buffer.byteLength(text))).toEqual({ text, bytes: Buffer.byteLength(text), complete: true });
+    expect((await library.read(id, byteAfterCharacter - 1)).yaml).toBe('kind: Snapshot\nmetadata:\n');
+    expect(await library.read(id, Buffer.byteLength(text))).toEqual({ yaml: text, bytes: Buffer.byteLength(text), complete: true });
   });
 });
