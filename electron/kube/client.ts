@@ -6,6 +6,8 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import { pipeline, type Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import { HttpProxyAgent, HttpsProxyAgent } from 'hpagent';
 import { SocksProxyAgent } from 'socks-proxy-agent';
 import { ErrorCode, newError } from '../../shared/errors.ts';
@@ -46,6 +48,24 @@ function buildQuery(query: Query | undefined): string {
 
 type AgentKind = http.Agent;
 
+export interface EncodedAnswer {
+  statusCode: number;
+  /** The Content-Type header, parameters included. */
+  contentType: string;
+  /** Decompressed. */
+  body: Buffer;
+}
+
+interface SendOptions extends RequestOptions {
+  accept?: string;
+  /**
+   * Ask for a gzip-compressed answer, as client-go does: the API server compresses answers over
+   * 128 KB, a big list to a twentieth, which matters over a real network and still pays on loopback.
+   * Not for streams: a watch or log stream must not wait for a compressor's buffer.
+   */
+  compressed?: boolean;
+}
+
 export class KubeClient {
   readonly contextName: string;
   /** The server URL without any user:password, safe to show. */
@@ -78,30 +98,40 @@ export class KubeClient {
 
   /** JSON request; resolves with the decoded body, rejects with KubeApiError / KubeNetworkError / KubeTlsError / the abort reason. */
   async request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+    const answer = await this.requestBytes(path, options);
+    const text = answer.body.toString('utf8');
     try {
-      return await this.requestOnce<T>(path, options);
+      return (text === '' ? undefined : JSON.parse(text)) as T;
+    } catch {
+      throw new KubeApiError(answer.statusCode, '', `${options.method ?? 'GET'} ${this.server}${path}: the server answered with something that is not JSON`);
+    }
+  }
+
+  /**
+   * A request whose answer the caller decodes (a protobuf list): the body's bytes and media type.
+   * `accept` names the media types the caller can read, in order of preference.
+   */
+  async requestBytes(path: string, options: RequestOptions & { accept?: string } = {}): Promise<EncodedAnswer> {
+    try {
+      return await this.requestOnce(path, options);
     } catch (err) {
       // A plugin credential can expire early (revoked, clock skew): run the plugin once more, as client-go does.
       if (!isUnauthenticated(err) || !this.auth.usesExecPlugin) throw err;
       this.auth.invalidate();
-      return this.requestOnce<T>(path, options);
+      return this.requestOnce(path, options);
     }
   }
 
-  private async requestOnce<T>(path: string, options: RequestOptions): Promise<T> {
+  private async requestOnce(path: string, options: RequestOptions & { accept?: string }): Promise<EncodedAnswer> {
     const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
     try {
-      const response = await this.send(path, { ...options, signal });
+      const response = await this.send(path, { ...options, signal, compressed: true });
       const failed = response.statusCode === undefined || response.statusCode >= 400;
-      const text = await readBody(response, failed ? MAX_ERROR_BODY_BYTES : MAX_BODY_BYTES, signal);
-      if (failed) throw apiErrorFrom(response.statusCode ?? 0, text);
-      try {
-        return (text === '' ? undefined : JSON.parse(text)) as T;
-      } catch {
-        throw new KubeApiError(response.statusCode ?? 0, '', `${options.method ?? 'GET'} ${this.server}${path}: the server answered with something that is not JSON`);
-      }
+      const body = await readBody(response, failed ? MAX_ERROR_BODY_BYTES : MAX_BODY_BYTES, signal);
+      if (failed) throw apiErrorFrom(response.statusCode ?? 0, body.toString('utf8'));
+      return { statusCode: response.statusCode ?? 0, contentType: response.headers['content-type'] ?? '', body };
     } catch (err) {
       // Our own deadline means the server did not answer: a network failure, not the caller's cancellation.
       if (timeout.aborted && !options.signal?.aborted) {
@@ -115,7 +145,7 @@ export class KubeClient {
   async stream(path: string, options: Pick<RequestOptions, 'query' | 'signal'>): Promise<http.IncomingMessage> {
     const response = await this.send(path, { ...options, method: 'GET' });
     if (response.statusCode === undefined || response.statusCode >= 400) {
-      const text = await readBody(response, MAX_ERROR_BODY_BYTES, options.signal);
+      const text = (await readBody(response, MAX_ERROR_BODY_BYTES, options.signal)).toString('utf8');
       throw apiErrorFrom(response.statusCode ?? 0, text);
     }
     return response;
@@ -137,7 +167,7 @@ export class KubeClient {
     return this.agent;
   }
 
-  private async send(path: string, options: RequestOptions): Promise<http.IncomingMessage> {
+  private async send(path: string, options: SendOptions): Promise<http.IncomingMessage> {
     options.signal?.throwIfAborted();
     const credentials = await this.auth.credentials(options.signal);
     // Cancelled while credentials were fetched: an abort listener added now would never fire.
@@ -145,7 +175,8 @@ export class KubeClient {
     const url = new URL(`${this.baseUrl.pathname.replace(/\/+$/, '')}${path}${buildQuery(options.query)}`, this.baseUrl);
     const method = options.method ?? 'GET';
     const payload = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
-    const headers: http.OutgoingHttpHeaders = { ...credentials.headers, Accept: 'application/json', 'User-Agent': 'aicr-studio' };
+    const headers: http.OutgoingHttpHeaders = { ...credentials.headers, Accept: options.accept ?? 'application/json', 'User-Agent': 'aicr-studio' };
+    if (options.compressed) headers['Accept-Encoding'] = 'gzip';
     if (payload !== undefined) {
       headers['Content-Type'] = options.contentType ?? 'application/json';
       headers['Content-Length'] = Buffer.byteLength(payload);
@@ -202,16 +233,21 @@ export class KubeClient {
   }
 }
 
-/** The body as text, at most `limit` bytes (decoded as a whole, so multi-byte characters survive chunking). */
-async function readBody(response: http.IncomingMessage, limit: number, signal?: AbortSignal): Promise<string> {
+/**
+ * The body's bytes, decompressed, at most `limit` bytes of them (the limit counts decompressed bytes,
+ * so a small compressed answer cannot unpack into more than the caller accepts).
+ */
+async function readBody(response: http.IncomingMessage, limit: number, signal?: AbortSignal): Promise<Buffer> {
+  const source: Readable = response.headers['content-encoding'] === 'gzip' ? pipeline(response, createGunzip(), () => undefined) : response;
   const chunks: Buffer[] = [];
   let size = 0;
   try {
-    for await (const chunk of response) {
+    for await (const chunk of source) {
       const buffer = chunk as Buffer;
       if (size + buffer.length > limit) {
         chunks.push(buffer.subarray(0, limit - size));
         response.destroy();
+        source.destroy();
         if (limit === MAX_BODY_BYTES) throw new KubeNetworkError(`response larger than ${limit} bytes; refusing to buffer it`, 'E2BIG', undefined);
         break;
       }
@@ -223,7 +259,7 @@ async function readBody(response: http.IncomingMessage, limit: number, signal?: 
     if (err instanceof KubeNetworkError) throw err;
     throw new KubeNetworkError(`reading response: ${(err as Error).message}`, (err as NodeJS.ErrnoException).code, err);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 /** The API server's Status as an error; a non-Status body is shown trimmed and without control sequences. */

@@ -4,25 +4,19 @@
  * blocking on slow or dead clusters, and read for the form's suggestions (nodes, namespaces,
  * RuntimeClasses). Every operation names its context; there is no "current cluster" here.
  */
-import { GPU_RESOURCE } from '../../shared/gpu.ts';
 import { toPlainError } from '../../shared/errors.ts';
-import type { ClusterInventory, ContextProbe, ContextSummary, NodeSummary } from '../../shared/contract.ts';
+import type { ClusterInventory, ContextProbe, ContextSummary } from '../../shared/contract.ts';
 import { redactUrl } from '../../shared/terminal-text.ts';
 import { connectionFailure } from '../agent/failures.ts';
 import { KubeClient } from '../kube/client.ts';
 import { loadKubeconfig, resolveContext, type KubeconfigSource, type LoadedKubeconfig } from '../kube/kubeconfig.ts';
 import { paths } from '../kube/paths.ts';
+import { listNodes } from './node-list.ts';
 
 const PROBE_TIMEOUT_MS = 5_000;
 /** An inventory read ahead at start-up is handed to the window if it asks within this time. */
 const INVENTORY_AHEAD_FRESH_MS = 15_000;
 const INVENTORY_AHEAD_TIMEOUT_MS = 30_000;
-
-interface NodeObject {
-  metadata: { name: string; labels?: Record<string, string> };
-  spec?: { taints?: { key: string; value?: string; effect: string }[] };
-  status?: { capacity?: Record<string, string> };
-}
 
 export class ContextRegistry {
   private readonly source: KubeconfigSource;
@@ -126,32 +120,20 @@ export class ContextRegistry {
   private async readInventory(name: string, signal: AbortSignal): Promise<ClusterInventory> {
     const client = this.client(name);
     // Each list on its own: a user who may not list nodes still gets namespaces, and so on.
-    const list = async <T>(path: string): Promise<T[]> => {
+    const orNone = async <T>(read: Promise<T[]>): Promise<T[]> => {
       try {
-        return (await client.request<{ items: T[] }>(path, { signal })).items;
+        return await read;
       } catch {
         if (signal.aborted) throw signal.reason;
         return [];
       }
     };
+    const names = async (path: string) => (await client.request<{ items: { metadata: { name: string } }[] }>(path, { signal })).items.map((item) => item.metadata.name);
     const [nodes, namespaces, runtimeClasses] = await Promise.all([
-      list<NodeObject>(paths.nodes()),
-      list<{ metadata: { name: string } }>(paths.namespaces()),
-      list<{ metadata: { name: string } }>('/apis/node.k8s.io/v1/runtimeclasses'),
+      orNone(listNodes(client, signal)),
+      orNone(names(paths.namespaces())),
+      orNone(names('/apis/node.k8s.io/v1/runtimeclasses')),
     ]);
-    return {
-      nodes: nodes.map(nodeSummary),
-      namespaces: namespaces.map((n) => n.metadata.name),
-      runtimeClasses: runtimeClasses.map((r) => r.metadata.name),
-    };
+    return { nodes, namespaces, runtimeClasses };
   }
-}
-
-function nodeSummary(node: NodeObject): NodeSummary {
-  return {
-    name: node.metadata.name,
-    labels: node.metadata.labels ?? {},
-    taints: node.spec?.taints ?? [],
-    gpus: Number(node.status?.capacity?.[GPU_RESOURCE] ?? 0),
-  };
 }

@@ -1,10 +1,12 @@
 import http from 'node:http';
 import net from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KubeClient } from '../../electron/kube/client.ts';
 import { isNetworkError, isTlsFailure, KubeApiError, KubeNetworkError, KubeTlsError } from '../../electron/kube/errors.ts';
 import type { ClusterEntry, UserEntry } from '../../electron/kube/kubeconfig.ts';
 import { watchUntil } from '../../electron/kube/watch.ts';
+import { listNodes } from '../../electron/service/node-list.ts';
 
 // A server that accepts connections and never says a word: what a half-broken VPN or proxy looks like.
 const held = new Set<net.Socket>();
@@ -143,5 +145,49 @@ describe('KubeClient over http:// (kubectl proxy)', () => {
     );
     expect(names).toEqual(['a', 'b']);
     expect(problems).toEqual(['skipped a watch event that is not valid JSON (16 bytes)']);
+  });
+});
+
+describe('KubeClient compression and encodings', () => {
+  it('asks for gzip on requests and reads a compressed answer, but never on streams', async () => {
+    const encodings: (string | undefined)[] = [];
+    handler = (req, res) => {
+      encodings.push(req.headers['accept-encoding'] as string | undefined);
+      if (req.url?.includes('follow')) return res.end('a log line\n');
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' });
+      res.end(gzipSync(JSON.stringify({ items: [{ name: 'é'.repeat(100_000) }] })));
+    };
+    const client = clientFor(plainUrl);
+    expect(await client.request('/api/v1/nodes')).toEqual({ items: [{ name: 'é'.repeat(100_000) }] });
+    (await client.stream('/api/v1/namespaces/x/pods/p/log', { query: { follow: true } })).resume();
+    expect(encodings).toEqual(['gzip', undefined]);
+  });
+  it('a compressed answer counts as what it unpacks to: a gzip bomb of an error body is cut', async () => {
+    handler = (_req, res) => {
+      res.writeHead(500, { 'Content-Type': 'text/plain', 'Content-Encoding': 'gzip' });
+      res.end(gzipSync(Buffer.alloc(50 * 1024 * 1024, 'e')));
+    };
+    const error = await clientFor(plainUrl).request('/version').catch((e: unknown) => e);
+    expect((error as KubeApiError).status).toBe(500);
+    expect((error as Error).message).toBe('e'.repeat(500));
+  });
+  it('a corrupt compressed answer is a network error that says so', async () => {
+    handler = (_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' });
+      res.end(gzipSync('{"items":[]}').subarray(0, 12));
+    };
+    const error = await clientFor(plainUrl).request('/api/v1/nodes').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(KubeNetworkError);
+    expect((error as Error).message).toMatch(/^reading response: /);
+  });
+  it('the node list asks for protobuf and reads JSON when the server answers with it', async () => {
+    let accept: string | undefined;
+    handler = (req, res) => {
+      accept = req.headers.accept;
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ items: [{ metadata: { name: 'n1', labels: { a: 'b' } }, spec: { taints: [{ key: 'k', effect: 'NoSchedule', timeAdded: '2026-11-28T00:00:00Z' }] }, status: { capacity: { 'nvidia.com/gpu': '4' } } }] }));
+    };
+    expect(await listNodes(clientFor(plainUrl), AbortSignal.timeout(5_000))).toEqual([{ name: 'n1', labels: { a: 'b' }, taints: [{ key: 'k', effect: 'NoSchedule' }], gpus: 4 }]);
+    expect(accept).toBe('application/vnd.kubernetes.protobuf, application/json');
   });
 });
