@@ -4,7 +4,7 @@ import { AgentForm } from './components/AgentForm.tsx';
 import { Permissions } from './components/Permissions.tsx';
 import { RunView } from './components/RunView.tsx';
 import { Sidebar } from './components/Sidebar.tsx';
-import { useStudio } from './store.ts';
+import { useStudio, useStudioState } from './store.ts';
 
 // The viewer brings CodeMirror and the YAML parser: loaded shortly after the window is up (or when a
 // snapshot is opened before that), not before the first paint.
@@ -50,7 +50,7 @@ function useShortcuts() {
 }
 
 export function App() {
-  const { init, error, dismissError, selected, viewing } = useStudio();
+  const { init, error, dismissError, selected, viewing } = useStudioState('init', 'error', 'dismissError', 'selected', 'viewing');
   useEffect(() => {
     void init();
   }, [init]);

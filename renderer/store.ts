@@ -4,6 +4,7 @@
  * the terminal takes them straight from the transport.
  */
 import { create } from 'zustand';
+import { useShallow } from 'zustand/react/shallow';
 import type { ClusterInventory, ContextProbe, ContextSummary, LeftoverSummary, PermissionCheckResult, RunSummary, SnapshotEntry, SnapshotText } from '../shared/contract.ts';
 import { describeError } from '../shared/errors.ts';
 import { terminalFor } from './terminals.ts';
@@ -204,3 +205,11 @@ export const useStudio = create<State>((set, get) => {
     },
   };
 });
+
+/**
+ * The named parts of the state, for a component: it re-renders when one of them changes, not on
+ * every update of the store (a reply for another context must not redraw a 5,000-node form).
+ */
+export function useStudioState<K extends keyof State>(...keys: K[]): Pick<State, K> {
+  return useStudio(useShallow((state: State) => Object.fromEntries(keys.map((key) => [key, state[key]])) as Pick<State, K>));
+}

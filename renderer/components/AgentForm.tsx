@@ -1,12 +1,13 @@
 import { useMemo, useState } from 'react';
 import { defaultAgentConfig, validateAgentConfig } from '../../shared/agent-config.ts';
+import type { NodeSummary } from '../../shared/contract.ts';
 import { labelSuggestions } from '../../shared/label-suggestions.ts';
 import { canHost, matchesSelector } from '../../shared/node-match.ts';
 import { OS_KINDS } from '../../shared/os-kind.ts';
 import { parseResourceList } from '../../shared/quantity.ts';
 import type { Toleration } from '../../shared/tolerations.ts';
 import { agentSettingsOf, type FormSettings } from '../settings.ts';
-import { useStudio } from '../store.ts';
+import { useStudioState } from '../store.ts';
 
 type GpuMode = 'auto' | 'require-gpu' | 'runtime-class';
 
@@ -46,17 +47,39 @@ function ResourceField({ label, value, onChange }: { label: 'requests' | 'limits
   );
 }
 
+/**
+ * The selector's suggestion lists as elements, built once per inventory: React then passes over up to
+ * a thousand options on every other render of the form instead of comparing them one by one.
+ */
+function suggestionDatalists(nodes: readonly NodeSummary[]) {
+  const { keys, pairs } = labelSuggestions(nodes);
+  return {
+    keys: <datalist id="label-suggestions">{keys.map((k) => <option key={k} value={k} />)}</datalist>,
+    pairs: <datalist id="label-pairs">{pairs.map((l) => <option key={l} value={l} />)}</datalist>,
+  };
+}
+
 export function AgentForm() {
-  const { settings, selected, inventory, updateSettings, startRun, checks, checkPermissions } = useStudio();
+  const { settings, selected, inventory, updateSettings, startRun, checks, checkPermissions } = useStudioState('settings', 'selected', 'inventory', 'updateSettings', 'startRun', 'checks', 'checkPermissions');
   const errors = useMemo(() => (settings ? fieldErrors(settings) : {}), [settings]);
   const inv = selected ? inventory[selected] : undefined;
-  const suggestions = useMemo(() => labelSuggestions(inv?.nodes ?? []), [inv]);
+  const suggestionLists = useMemo(() => suggestionDatalists(inv?.nodes ?? []), [inv]);
+  const nodeSelector = settings?.nodeSelector;
+  const tolerations = settings?.tolerations;
+  // Over every node: worked out when the nodes, the selector or the tolerations change, not on each keystroke elsewhere.
+  const { matchingCount, hostingCount, taintsOfMatching } = useMemo(() => {
+    const selector = nodeSelector ?? {};
+    const matching = (inv?.nodes ?? []).filter((n) => matchesSelector(n, selector));
+    return {
+      matchingCount: matching.length,
+      hostingCount: matching.filter((n) => canHost(n, selector, tolerations ?? [])).length,
+      taintsOfMatching: [...new Map(matching.flatMap((n) => n.taints).map((t) => [`${t.key}=${t.value ?? ''}:${t.effect}`, t])).values()],
+    };
+  }, [inv, nodeSelector, tolerations]);
   if (!settings || !selected) return null;
   const nodes = inv?.nodes ?? [];
   const selectorRows = Object.entries(settings.nodeSelector);
   const tolerateAll = settings.tolerations.some((t) => !t.key && t.operator === 'Exists' && !t.effect);
-  const matching = nodes.filter((n) => matchesSelector(n, settings.nodeSelector));
-  const hosting = nodes.filter((n) => canHost(n, settings.nodeSelector, settings.tolerations));
   const denied = checks?.some((c) => !c.allowed) ?? true;
   const invalid = Object.keys(errors).length > 0;
   const gpuMode = gpuModeOf(settings);
@@ -65,7 +88,6 @@ export function AgentForm() {
     if (recheck) void checkPermissions();
   };
   const setSelector = (rows: [string, string][]) => set({ nodeSelector: Object.fromEntries(rows.filter(([k]) => k !== '')) });
-  const taintsOfMatching = [...new Map(matching.flatMap((n) => n.taints).map((t) => [`${t.key}=${t.value ?? ''}:${t.effect}`, t])).values()];
   const why = invalid ? 'fix the highlighted fields first' : checks === undefined ? 'checking permissions…' : denied ? 'a required permission is missing (see Permissions)' : '';
 
   return (
@@ -129,7 +151,7 @@ export function AgentForm() {
             </button>
           </div>
         ))}
-        <datalist id="label-suggestions">{suggestions.keys.map((k) => <option key={k} value={k} />)}</datalist>
+        {suggestionLists.keys}
         <div className="row">
           <input aria-label="new node selector (key=value)" placeholder="key=value, e.g. nodeGroup=gpu" list="label-pairs" data-testid="selector-input" onKeyDown={(e) => {
             if (e.key !== 'Enter') return;
@@ -138,11 +160,11 @@ export function AgentForm() {
             if (k) setSelector([...selectorRows, [k.trim(), v.join('=').trim()]]);
             e.currentTarget.value = '';
           }} />
-          <datalist id="label-pairs">{suggestions.pairs.map((l) => <option key={l} value={l} />)}</datalist>
+          {suggestionLists.pairs}
         </div>
         {errors.nodeSelector && <span className="field-error">{errors.nodeSelector}</span>}
         <p className="muted" data-testid="node-match">
-          {inv ? `${matching.length} of ${nodes.length} nodes match the selector; ${hosting.length} can host the agent (taints tolerated)` : 'reading nodes…'}
+          {inv ? `${matchingCount} of ${nodes.length} nodes match the selector; ${hostingCount} can host the agent (taints tolerated)` : 'reading nodes…'}
           {selectorRows.length === 0 && gpuMode === 'auto' ? ' — without a selector, GPU nodes are targeted automatically' : ''}
         </p>
       </fieldset>

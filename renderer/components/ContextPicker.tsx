@@ -1,8 +1,8 @@
-import { useStudio } from '../store.ts';
+import { useStudioState } from '../store.ts';
 
 /** Every context with cluster, user and namespace; reachability, version and identity fill in as probes answer. */
 export function ContextPicker() {
-  const { contexts, selected, probes, select } = useStudio();
+  const { contexts, selected, probes, select } = useStudioState('contexts', 'selected', 'probes', 'select');
   return (
     <nav aria-label="Contexts" className="contexts">
       <h2>Contexts</h2>

@@ -1,8 +1,8 @@
-import { useStudio } from '../store.ts';
+import { useStudioState } from '../store.ts';
 
 /** Each check allowed or denied with its reason; Run stays disabled while a required one is denied. */
 export function Permissions() {
-  const { checks, checking, checkPermissions } = useStudio();
+  const { checks, checking, checkPermissions } = useStudioState('checks', 'checking', 'checkPermissions');
   const denied = checks?.filter((c) => !c.allowed) ?? [];
   return (
     <section aria-labelledby="permissions-title" className="panel">

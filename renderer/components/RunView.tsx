@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { downloadText } from '../download.ts';
-import { useStudio, type RunRecord } from '../store.ts';
+import { useStudioState, type RunRecord } from '../store.ts';
 import { showTerminal, terminalFor, terminalText } from '../terminals.ts';
 
 const PHASES = ['checking-permissions', 'deploying', 'waiting-for-pod', 'running', 'retrieving-snapshot', 'cleaning-up'] as const;
@@ -90,7 +90,7 @@ function KubeEvents({ run }: { run: RunRecord }) {
 }
 
 export function RunView() {
-  const { runs, shownRun, cancelRun, showRun, openSnapshot } = useStudio();
+  const { runs, shownRun, cancelRun, showRun, openSnapshot } = useStudioState('runs', 'shownRun', 'cancelRun', 'showRun', 'openSnapshot');
   const panel = useRef<HTMLElement>(null);
   // A run just started or chosen comes into view (its terminal renders only while visible).
   useEffect(() => {

@@ -1,8 +1,8 @@
-import { useStudio } from '../store.ts';
+import { useStudioState } from '../store.ts';
 import { ContextPicker } from './ContextPicker.tsx';
 
 function Leftovers() {
-  const { selected, leftovers, removeLeftovers } = useStudio();
+  const { selected, leftovers, removeLeftovers } = useStudioState('selected', 'leftovers', 'removeLeftovers');
   const list = selected ? (leftovers[selected] ?? []) : [];
   if (list.length === 0) return null;
   return (
@@ -23,7 +23,7 @@ function Leftovers() {
 }
 
 function Library() {
-  const { snapshots, openSnapshot, viewing } = useStudio();
+  const { snapshots, openSnapshot, viewing } = useStudioState('snapshots', 'openSnapshot', 'viewing');
   return (
     <section aria-labelledby="library-title" className="library">
       <h2 id="library-title">Saved snapshots</h2>

@@ -10,7 +10,7 @@ import { formatSnapshot } from '../../shared/snapshot.ts';
 import { downloadText } from '../download.ts';
 import { FindBar } from '../snapshot/FindBar.tsx';
 import { useSnapshotSummary } from '../snapshot/use-summary.ts';
-import { useStudio } from '../store.ts';
+import { useStudioState } from '../store.ts';
 
 /**
  * Above this size the text is shown plain: the YAML parser behind highlighting and folding must read
@@ -72,7 +72,7 @@ function YamlView({ text, plain, onView, onShown, findInput }: YamlViewProps) {
 }
 
 export function SnapshotViewer() {
-  const { viewing } = useStudio();
+  const { viewing } = useStudioState('viewing');
   if (!viewing) return null;
   // One viewer per snapshot: the find bar's hit and the editor belong to the snapshot they were made for.
   return <Viewer key={viewing.id} snapshot={viewing} />;

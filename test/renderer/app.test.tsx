@@ -107,4 +107,24 @@ describe('the app', () => {
     emit({ type: 'contexts-changed' });
     expect(await screen.findByText('new-cluster')).toBeTruthy();
   });
+
+  it('the form is not drawn again for updates it does not show (probes, runs, leftovers)', async () => {
+    checks = [check(true)];
+    const { Profiler } = await import('react');
+    const { AgentForm } = await import('../../renderer/components/AgentForm.tsx');
+    const { useStudio } = await import('../../renderer/store.ts');
+    let renders = 0;
+    render(
+      <Profiler id="form" onRender={() => renders++}>
+        <AgentForm />
+      </Profiler>,
+    );
+    await act(() => useStudio.getState().init());
+    await screen.findByText(/of 2 nodes match/);
+    const before = renders;
+    act(() => useStudio.setState({ probes: { lab: 'probing' }, leftovers: { lab: [] }, runs: {} }));
+    expect(renders).toBe(before);
+    act(() => useStudio.getState().updateSettings({ debug: true }));
+    expect(renders).toBe(before + 1);
+  });
 });
