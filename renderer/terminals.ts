@@ -8,11 +8,10 @@
 import { FitAddon } from '@xterm/addon-fit';
 import { SearchAddon } from '@xterm/addon-search';
 import { Terminal } from '@xterm/xterm';
+import { TerminalFeed } from './terminal-feed.ts';
 import { api } from './transport.ts';
 
 export const SCROLLBACK_LINES = 20_000;
-/** About 25 KB of agent output: a few milliseconds of xterm's parser. */
-const WRITE_SLICE_LINES = 250;
 
 export interface RunTerminal {
   terminal: Terminal;
@@ -43,19 +42,16 @@ export function terminalFor(runId: string): RunTerminal {
   terminal.loadAddon(search);
   const entry: RunTerminal = { terminal, fit, search, follow: true, lines: 0 };
   terminals.set(runId, entry);
+  // Each slice is acknowledged once parsed: main's flow control counts what xterm has taken.
+  const feed = new TerminalFeed(terminal, (lines) => {
+    if (entry.follow) terminal.scrollToBottom();
+    void api.call('ackLogs', { runId, lines });
+  });
   api.onEvent((event) => {
     if (event.type !== 'run-event' || event.event.runId !== runId || event.event.type !== 'log') return;
     const lines = event.event.lines as string[];
     entry.lines += lines.length;
-    // xterm parses each write whole before it yields to the page, so a batch goes in slices short
-    // enough to keep every task well under a frame budget; each slice is acknowledged once parsed.
-    for (let start = 0; start < lines.length; start += WRITE_SLICE_LINES) {
-      const slice = lines.slice(start, start + WRITE_SLICE_LINES);
-      terminal.write(`${slice.join('\n')}\n`, () => {
-        if (entry.follow) terminal.scrollToBottom();
-        void api.call('ackLogs', { runId, lines: slice.length });
-      });
-    }
+    feed.push(lines);
   });
   return entry;
 }

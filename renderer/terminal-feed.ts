@@ -1,0 +1,104 @@
+/**
+ * Feeds log lines into an xterm terminal in slices sized by how fast its parser is right now.
+ *
+ * xterm parses each write whole before it yields, and yields only once 12 ms have passed, so a
+ * slice's parse time is how far a task can overrun a frame. That time is not fixed: the first
+ * thousands of lines in a page run through code the JavaScript engine has not optimised yet (250
+ * lines took 50 ms there, 3 ms later), and a slow machine changes it again. So the parser is timed
+ * as it goes and each slice holds about {@link SLICE_BUDGET_MS} of work, counted in characters so
+ * that a run of long lines does not make a slice long.
+ */
+import type { Terminal } from '@xterm/xterm';
+
+/** A slice's parse time to aim for: several fit in xterm's 12 ms, none makes a long task. */
+const SLICE_BUDGET_MS = 4;
+/** Before the first measurement: about 40 lines of agent output, quick even for an unoptimised parser. */
+const FIRST_SLICE_CHARS = 4_096;
+/** About 1,300 lines of agent output: more would only save acknowledgements, not parsing. */
+const MAX_SLICE_CHARS = 128 * 1024;
+/** How much a new measurement moves the estimate. */
+const SMOOTHING = 0.3;
+
+/** Milliseconds per character the parser took lately: its code is shared by every terminal of the page. */
+let msPerChar: number | undefined;
+
+/** How many characters the next slice should hold (it always holds at least one line). */
+export function sliceChars(): number {
+  if (msPerChar === undefined) return FIRST_SLICE_CHARS;
+  return Math.min(MAX_SLICE_CHARS, Math.round(SLICE_BUDGET_MS / Math.max(msPerChar, 1e-9)));
+}
+
+function observeParse(chars: number, ms: number): void {
+  const sample = ms / chars;
+  msPerChar = msPerChar === undefined ? sample : msPerChar + SMOOTHING * (sample - msPerChar);
+}
+
+/**
+ * A token for the task now running, replaced once it ends. xterm calls a write's callback inside its
+ * parsing loop: when a slice was written from the previous slice's callback and its own callback comes
+ * in the same task, the time between them is the slice's parse time and nothing else.
+ */
+let task: object = {};
+let taskEndQueued = false;
+function currentTask(): object {
+  if (!taskEndQueued) {
+    taskEndQueued = true;
+    queueMicrotask(() => {
+      task = {};
+      taskEndQueued = false;
+    });
+  }
+  return task;
+}
+
+export class TerminalFeed {
+  private readonly batches: string[][] = [];
+  /** Lines of the first batch already written. */
+  private offset = 0;
+  private writing = false;
+  private readonly terminal: Pick<Terminal, 'write'>;
+  private readonly onParsed: (lines: number) => void;
+
+  /** `onParsed` is called once a slice is parsed, with its line count (the run's flow control counts them). */
+  constructor(terminal: Pick<Terminal, 'write'>, onParsed: (lines: number) => void) {
+    this.terminal = terminal;
+    this.onParsed = onParsed;
+  }
+
+  push(lines: string[]): void {
+    if (lines.length === 0) return;
+    this.batches.push(lines);
+    if (!this.writing) this.writeNext();
+  }
+
+  /** The next lines up to `chars` characters, at least one line. */
+  private takeSlice(chars: number): string[] {
+    const slice: string[] = [];
+    let size = 0;
+    while (this.batches.length > 0 && (slice.length === 0 || size < chars)) {
+      const batch = this.batches[0] as string[];
+      const line = batch[this.offset++] as string;
+      slice.push(line);
+      size += line.length + 1;
+      if (this.offset >= batch.length) {
+        this.batches.shift();
+        this.offset = 0;
+      }
+    }
+    return slice;
+  }
+
+  private writeNext(): void {
+    const slice = this.takeSlice(sliceChars());
+    this.writing = slice.length > 0;
+    if (!this.writing) return;
+    const text = `${slice.join('\n')}\n`;
+    const writtenIn = currentTask();
+    const writtenAt = performance.now();
+    this.terminal.write(text, () => {
+      if (currentTask() === writtenIn) observeParse(text.length, performance.now() - writtenAt);
+      this.onParsed(slice.length);
+      this.writeNext();
+    });
+  }
+}

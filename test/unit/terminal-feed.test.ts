@@ -1,0 +1,110 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+
+type FeedModule = typeof import('../../renderer/terminal-feed.ts');
+let feedModule: FeedModule;
+
+beforeEach(async () => {
+  vi.resetModules(); // the parse-speed estimate is per page: each test starts a fresh one
+  feedModule = await import('../../renderer/terminal-feed.ts');
+});
+
+/**
+ * Parses the way xterm does: writes queue up; a timer task parses them in order, calling each
+ * write's callback right after its data, and yields once 12 ms have passed. Parsing takes
+ * `msPerLine` of real time per line.
+ */
+class ParsingTerminal {
+  readonly parsed: string[] = [];
+  readonly writes: number[] = [];
+  private readonly queue: [string, () => void][] = [];
+  private scheduled = false;
+  msPerLine: number;
+
+  constructor(msPerLine: number) {
+    this.msPerLine = msPerLine;
+  }
+
+  write(data: string, callback: () => void): void {
+    this.queue.push([data, callback]);
+    this.writes.push(data.split('\n').length - 1);
+    if (!this.scheduled) this.schedule();
+  }
+
+  private schedule(): void {
+    this.scheduled = true;
+    setTimeout(() => {
+      const started = performance.now();
+      while (this.queue.length > 0) {
+        const [data, callback] = this.queue.shift() as [string, () => void];
+        const lines = data.split('\n').slice(0, -1);
+        for (const until = performance.now() + lines.length * this.msPerLine; performance.now() < until; );
+        this.parsed.push(...lines);
+        callback();
+        if (performance.now() - started >= 12) break;
+      }
+      this.scheduled = false;
+      if (this.queue.length > 0) this.schedule();
+    });
+  }
+}
+
+async function feedBatches(terminal: ParsingTerminal, batches: number, linesPerBatch: number) {
+  const acked: number[] = [];
+  let total = 0;
+  const done = new Promise<void>((resolve) => {
+    const feed = new feedModule.TerminalFeed(terminal, (lines) => {
+      acked.push(lines);
+      if (acked.reduce((a, b) => a + b, 0) === batches * linesPerBatch) resolve();
+    });
+    // About 100 characters a line, like the agent's.
+    for (let b = 0; b < batches; b++) feed.push(Array.from({ length: linesPerBatch }, () => `line ${total++} `.padEnd(99, 'x')));
+  });
+  await done;
+  return acked;
+}
+
+describe('terminal feed', () => {
+  it('writes every line once, in order, and acknowledges each slice once parsed', async () => {
+    const terminal = new ParsingTerminal(0.001);
+    const acked = await feedBatches(terminal, 7, 333);
+    expect(terminal.parsed).toEqual(Array.from({ length: 7 * 333 }, (_v, i) => `line ${i} `.padEnd(99, 'x')));
+    expect(acked).toEqual(terminal.writes);
+    expect(terminal.writes[0]).toBe(41); // before any measurement, 4,096 characters: quick even for an unoptimised parser
+  });
+
+  it('sizes slices to about 4 ms of parsing: big when the parser is fast, small when it is slow', async () => {
+    const slow = new ParsingTerminal(0.2); // 4 ms is 20 lines, 2,000 characters
+    await feedBatches(slow, 4, 200);
+    expect(feedModule.sliceChars()).toBeGreaterThan(500); // a loaded machine only makes the parse look slower
+    expect(feedModule.sliceChars()).toBeLessThan(3_000);
+    expect(Math.max(...slow.writes.slice(-5))).toBeLessThanOrEqual(30);
+
+    const fast = new ParsingTerminal(0.0005);
+    await feedBatches(fast, 20, 1_000);
+    expect(feedModule.sliceChars()).toBe(128 * 1024); // the most a slice holds
+    expect(Math.max(...fast.writes)).toBeGreaterThan(1_300);
+  });
+
+  it('a slice holds at least one line, however long', async () => {
+    const terminal = new ParsingTerminal(0.001);
+    const acked: number[] = [];
+    const feed = new feedModule.TerminalFeed(terminal, (lines) => acked.push(lines));
+    feed.push(['x'.repeat(200_000), 'short']);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(terminal.parsed.map((line) => line.length)).toEqual([200_000, 5]);
+    expect(acked).toEqual([1, 1]);
+  });
+
+  it('learns only from slices parsed back to back: a wait between tasks is not parse time', async () => {
+    // One line per batch, a batch per task: every slice is written when the terminal is idle and
+    // parsed in a later task, so nothing is measured and the first slice size stays.
+    const terminal = new ParsingTerminal(0.001);
+    const feed = new feedModule.TerminalFeed(terminal, () => undefined);
+    for (let i = 0; i < 5; i++) {
+      feed.push([`line ${i}`]);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(terminal.parsed).toHaveLength(5);
+    expect(feedModule.sliceChars()).toBe(4_096);
+  });
+});
