@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type * as TerminalFeedModule from '../../renderer/terminal-feed.ts';
 
-type FeedModule = typeof import('../../renderer/terminal-feed.ts');
-let feedModule: FeedModule;
+let feedModule: typeof TerminalFeedModule;
 
 beforeEach(async () => {
   vi.resetModules(); // the parse-speed estimate is per page: each test starts a fresh one
