@@ -16,7 +16,8 @@ const key = (field: number, wireType: number) => varint(field * 8 + wireType);
 const bytesField = (field: number, payload: number[]) => [...key(field, 2), ...varint(payload.length), ...payload];
 const text = (field: number, value: string) => bytesField(field, [...Buffer.from(value, 'utf8')]);
 const mapEntry = (field: number, k: string, value: number[]) => bytesField(field, [...text(1, k), ...bytesField(2, value)]);
-const kubernetesBody = (object: number[]) => Buffer.from([0x6b, 0x38, 0x73, 0x00, ...bytesField(1, text(1, 'v1')), ...bytesField(2, object), ...text(4, 'application/vnd.kubernetes.protobuf')]);
+const kubernetesBody = (object: number[] | Buffer) =>
+  Buffer.concat([Buffer.from([0x6b, 0x38, 0x73, 0x00, ...bytesField(1, text(1, 'v1')), ...key(2, 2), ...varint(object.length)]), Buffer.from(object), Buffer.from(text(4, 'application/vnd.kubernetes.protobuf'))]);
 
 // Fields the decoder must pass over, one of each wire type: varint, fixed64, length-delimited, fixed32.
 const noise = (field: number) => [...key(field, 0), ...varint(2 ** 40), ...key(field + 1, 1), 1, 2, 3, 4, 5, 6, 7, 8, ...text(field + 2, 'x'.repeat(300)), ...key(field + 3, 5), 1, 2, 3, 4];
@@ -29,13 +30,13 @@ function node(name: string, labels: Record<string, string>, taints: number[][], 
 }
 
 describe('node list in protobuf', () => {
-  it('reads name, labels, taints and GPU capacity, passing over every other field', () => {
+  it('reads name, labels, taints and GPU capacity, passing over every other field', async () => {
     const list = [
       ...bytesField(1, text(2, '12345')),
       ...node('gpu-node-1', { nodeGroup: 'customer-gpu', 'nvidia.com/gpu.product': 'NVIDIA-H100-80GB-HBM3', 'example.com/empty': '' }, [[...text(1, 'nvidia.com/gpu'), ...text(2, 'present'), ...text(3, 'NoSchedule'), ...bytesField(4, key(1, 0).concat(varint(1700000000)))], [...text(1, 'dedicated'), ...text(3, 'NoExecute')]], { cpu: '96', 'nvidia.com/gpu': '8', memory: '2Ti' }),
       ...node('cpu-node-é', {}, [], { cpu: '4' }),
     ];
-    expect(decodeNodeList(kubernetesBody(list))).toEqual([
+    expect(await decodeNodeList(kubernetesBody(list))).toEqual([
       {
         name: 'gpu-node-1',
         labels: { nodeGroup: 'customer-gpu', 'nvidia.com/gpu.product': 'NVIDIA-H100-80GB-HBM3', 'example.com/empty': '' },
@@ -49,15 +50,31 @@ describe('node list in protobuf', () => {
     ]);
   });
 
-  it('an empty list is no nodes', () => {
-    expect(decodeNodeList(kubernetesBody(bytesField(1, text(2, '1'))))).toEqual([]);
+  it('an empty list is no nodes', async () => {
+    expect(await decodeNodeList(kubernetesBody(bytesField(1, text(2, '1'))))).toEqual([]);
   });
 
-  it('refuses a body without the Kubernetes prefix, and a cut one, instead of reading garbage', () => {
-    expect(() => decodeNodeList(Buffer.from('{"items":[]}'))).toThrow(ProtobufError);
+  it('a big list is decoded in turns: main answers other work meanwhile, and a cancelled read stops', async () => {
+    const oneNode = Buffer.from(node('node-a', { zone: 'z0' }, [], { 'nvidia.com/gpu': '8' }));
+    const body = kubernetesBody(Buffer.concat(Array.from({ length: 20_000 }, () => oneNode)));
+    let otherWorkDoneAt: number | undefined;
+    setImmediate(() => (otherWorkDoneAt = performance.now()));
+    const nodes = await decodeNodeList(body);
+    const finishedAt = performance.now();
+    expect(nodes).toHaveLength(20_000);
+    expect(nodes[19_999]).toEqual({ name: 'node-a', labels: { zone: 'z0' }, taints: [], gpus: 8 });
+    expect(otherWorkDoneAt).toBeLessThan(finishedAt);
+
+    const controller = new AbortController();
+    setImmediate(() => controller.abort(new Error('window closed')));
+    await expect(decodeNodeList(body, controller.signal)).rejects.toThrow('window closed');
+  });
+
+  it('refuses a body without the Kubernetes prefix, and a cut one, instead of reading garbage', async () => {
+    await expect(decodeNodeList(Buffer.from('{"items":[]}'))).rejects.toThrow(ProtobufError);
     const whole = kubernetesBody(node('n', { a: 'b' }, [], {}));
     // Cut inside the list (the envelope's content type, 37 bytes, comes after it).
-    expect(() => decodeNodeList(whole.subarray(0, whole.length - 40))).toThrow(/past the end/);
+    await expect(decodeNodeList(whole.subarray(0, whole.length - 40))).rejects.toThrow(/past the end/);
     expect(() => kubernetesObject(Buffer.from([0x6b, 0x38, 0x73, 0x00, ...text(4, 'x')]))).toThrow(/carries no object/);
   });
 });
