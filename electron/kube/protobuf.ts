@@ -17,7 +17,7 @@ export class ProtobufError extends Error {
   override name = 'ProtobufError';
 }
 
-/** Reads one message's fields in order; a length-delimited field is read as bytes, a string or a nested reader. */
+/** Reads one message's fields in order; a length-delimited field is read as a string or as a nested message. */
 export class ProtoReader {
   private readonly buffer: Buffer;
   private position: number;

@@ -9,7 +9,7 @@ import { GPU_RESOURCE } from '../../shared/gpu.ts';
 import type { NodeSummary } from '../../shared/contract.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { paths } from '../kube/paths.ts';
-import { kubernetesObject, type ProtoReader } from '../kube/protobuf.ts';
+import { kubernetesObject, ProtobufError, type ProtoReader } from '../kube/protobuf.ts';
 
 export const PROTOBUF = 'application/vnd.kubernetes.protobuf';
 
@@ -21,9 +21,17 @@ export interface NodeObject {
 
 export async function listNodes(client: KubeClient, signal: AbortSignal): Promise<NodeSummary[]> {
   const answer = await client.requestBytes(paths.nodes(), { accept: `${PROTOBUF}, application/json`, signal });
-  if (answer.contentType.startsWith(PROTOBUF)) return decodeNodeList(answer.body, signal);
-  return (JSON.parse(answer.body.toString('utf8')) as { items: NodeObject[] }).items.map(nodeFromJson);
+  if (!answer.contentType.startsWith(PROTOBUF)) return nodesFromJson(answer.body);
+  try {
+    return await decodeNodeList(answer.body, signal);
+  } catch (err) {
+    // Protobuf this reader does not understand (a proxy's rewrite, a future envelope): ask for JSON.
+    if (!(err instanceof ProtobufError)) throw err;
+    return nodesFromJson((await client.requestBytes(paths.nodes(), { accept: 'application/json', signal })).body);
+  }
 }
+
+const nodesFromJson = (body: Buffer): NodeSummary[] => (JSON.parse(body.toString('utf8')) as { items: NodeObject[] }).items.map(nodeFromJson);
 
 /** A node of a JSON list, as the form needs it. */
 export function nodeFromJson(node: NodeObject): NodeSummary {

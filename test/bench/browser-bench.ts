@@ -13,8 +13,10 @@ import { chromium } from '@playwright/test';
 import { KubeClient } from '../../electron/kube/client.ts';
 import { loadKubeconfig, resolveContext } from '../../electron/kube/kubeconfig.ts';
 import { paths } from '../../electron/kube/paths.ts';
+import { listNodes, nodeFromJson, type NodeObject } from '../../electron/service/node-list.ts';
 import { startBrowserMode } from '../cluster/browser-mode.ts';
 import { buildSnapshot, snapshotYaml, type ClusterNode } from '../cluster/agent-snapshot.ts';
+import { median } from './cli-bench.ts';
 
 const RENDERER_ASSETS = '.vite/renderer/main_window/assets';
 
@@ -57,6 +59,25 @@ async function waitForNodeChurn(client: KubeClient, count: number): Promise<void
   await new Promise((resolve) => setTimeout(resolve, 3_000));
 }
 
+/**
+ * The node list from the API server to the form's summaries in main: as the app reads it (protobuf,
+ * compressed, decoded in turns) against JSON (compressed as well, parsed whole), interleaved; medians.
+ */
+async function nodeListFigures(admin: KubeClient): Promise<Record<string, number>> {
+  const timed = async (read: () => Promise<unknown>) => {
+    const started = performance.now();
+    await read();
+    return performance.now() - started;
+  };
+  const protobuf: number[] = [];
+  const json: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    protobuf.push(await timed(() => listNodes(admin, AbortSignal.timeout(30_000))));
+    json.push(await timed(async () => (await admin.request<{ items: NodeObject[] }>(paths.nodes())).items.map(nodeFromJson)));
+  }
+  return { 'nodes.listMs': median(protobuf), 'nodes.jsonListMs': median(json) };
+}
+
 /** A snapshot of about 4 KB per node (20 MB for 5,000): node topology with many labels each. */
 function bigSnapshot(nodeCount: number): string {
   const nodes: ClusterNode[] = Array.from({ length: nodeCount }, (_v, i) => ({
@@ -75,6 +96,7 @@ export async function browserFigures(kubeconfig: string, nodeCount: number, sett
   const admin = new KubeClient(resolveContext(loadKubeconfig({ kubeconfigPath: kubeconfig }), 'aicr-admin'));
   await createNodes(admin, nodeCount);
   if (settle) await waitForNodeChurn(admin, nodeCount);
+  Object.assign(figures, await nodeListFigures(admin));
   const library = mkdtempSync(path.join(tmpdir(), 'aicr-bench-library-'));
   const yaml = bigSnapshot(nodeCount);
   const snapshotId = 'aicr-admin-bench-node-20261128T000000Z.yaml';

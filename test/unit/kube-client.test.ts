@@ -190,4 +190,18 @@ describe('KubeClient compression and encodings', () => {
     expect(await listNodes(clientFor(plainUrl), AbortSignal.timeout(5_000))).toEqual([{ name: 'n1', labels: { a: 'b' }, taints: [{ key: 'k', effect: 'NoSchedule' }], gpus: 4 }]);
     expect(accept).toBe('application/vnd.kubernetes.protobuf, application/json');
   });
+  it('a protobuf answer the node list cannot read is asked for again as JSON', async () => {
+    const accepts: (string | undefined)[] = [];
+    handler = (req, res) => {
+      accepts.push(req.headers.accept);
+      if (req.headers.accept?.includes('protobuf')) {
+        res.writeHead(200, { 'Content-Type': 'application/vnd.kubernetes.protobuf' });
+        return res.end('not protobuf at all');
+      }
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ items: [{ metadata: { name: 'n1' } }] }));
+    };
+    expect(await listNodes(clientFor(plainUrl), AbortSignal.timeout(5_000))).toEqual([{ name: 'n1', labels: {}, taints: [], gpus: 0 }]);
+    expect(accepts).toEqual(['application/vnd.kubernetes.protobuf, application/json', 'application/json']);
+  });
 });
