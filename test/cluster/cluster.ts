@@ -77,7 +77,7 @@ async function waitForDefaultServiceAccount(admin: KubeClient, timeoutMs: number
   });
 }
 
-export async function startCluster(dir: string, log: (message: string) => void = () => {}): Promise<RunningCluster> {
+export async function startCluster(dir: string, log: (message: string) => void = () => {}, controllerManagerFeatureGates?: string): Promise<RunningCluster> {
   const started = Date.now();
   const binDir = await controlPlaneBinaries();
   const pkiDir = path.join(dir, 'pki');
@@ -98,7 +98,7 @@ export async function startCluster(dir: string, log: (message: string) => void =
   const tokenFile = path.join(pkiDir, 'tokens.csv');
   await writeFile(tokenFile, `${execToken},${EXEC_USER},${EXEC_USER}\n`);
 
-  const controlPlane = new ControlPlane({ binDir, dataDir, pki, tokenFile, ports: await allocatePorts() });
+  const controlPlane = new ControlPlane({ binDir, dataDir, pki, tokenFile, ports: await allocatePorts(), controllerManagerFeatureGates });
   try {
     await controlPlane.start();
   } catch (err) {

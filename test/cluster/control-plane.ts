@@ -18,6 +18,8 @@ export interface ControlPlaneConfig {
   /** The static-token file (the exec-plugin user authenticates with a token from it). */
   tokenFile: string;
   ports: { etcdClient: number; etcdPeer: number; apiServer: number; controllerManager: number; scheduler: number };
+  /** Feature gates for kube-controller-manager (`Name=false,...`), for what a benchmark must not measure. */
+  controllerManagerFeatureGates?: string;
 }
 
 export async function freePort(): Promise<number> {
@@ -210,6 +212,7 @@ export class ControlPlane {
       `--root-ca-file=${pki.caCert}`,
       '--kube-api-qps=200',
       '--kube-api-burst=400',
+      ...(this.config.controllerManagerFeatureGates ? [`--feature-gates=${this.config.controllerManagerFeatureGates}`] : []),
     ]);
   }
 

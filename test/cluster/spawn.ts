@@ -18,10 +18,11 @@ export interface SpawnedCluster {
 
 const supervisorScript = path.join(path.dirname(fileURLToPath(import.meta.url)), 'supervisor.ts');
 
-export async function spawnCluster(): Promise<SpawnedCluster> {
+/** `controllerManagerFeatureGates`: `Name=false,...` for kube-controller-manager (benchmarks). */
+export async function spawnCluster(options: { controllerManagerFeatureGates?: string } = {}): Promise<SpawnedCluster> {
   const dir = mkdtempSync(path.join(tmpdir(), 'aicr-cluster-'));
   const command = existsSync('/usr/bin/setpriv') ? ['/usr/bin/setpriv', '--pdeathsig', 'TERM', '--', process.execPath] : [process.execPath];
-  const child: ChildProcess = spawn(command[0] as string, [...command.slice(1), supervisorScript, '--dir', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child: ChildProcess = spawn(command[0] as string, [...command.slice(1), supervisorScript, '--dir', dir, ...(options.controllerManagerFeatureGates ? ['--controller-manager-feature-gates', options.controllerManagerFeatureGates] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
   const started = Date.now();
   const state = await new Promise<ClusterState>((resolve, reject) => {
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {

@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { startCluster, type RunningCluster } from './cluster.ts';
 import { stateFile, type ClusterState } from './state.ts';
 
-const { values } = parseArgs({ options: { dir: { type: 'string' } } });
+const { values } = parseArgs({ options: { dir: { type: 'string' }, 'controller-manager-feature-gates': { type: 'string' } } });
 if (!values.dir) {
   console.error('usage: supervisor.ts --dir <state directory>');
   process.exit(2);
@@ -60,7 +60,7 @@ process.on('SIGTERM', () => void shutdown(0));
 process.on('SIGINT', () => void shutdown(0));
 
 try {
-  cluster = await startCluster(dir, log);
+  cluster = await startCluster(dir, log, values['controller-manager-feature-gates']);
 } catch (err) {
   log(`failed to start: ${(err as Error).message}`);
   process.exit(1);
