@@ -89,6 +89,8 @@ test('a big snapshot shows its first lines at once; find and export wait for the
   const rows = Array.from({ length: 40_000 }, (_, i) => `            attribute-${i}: "${'x'.repeat(60)}"`);
   const yaml = `kind: Snapshot\napiVersion: aicr.nvidia.com/v1alpha1\nmetadata:\n    source-node: big-node\nmeasurements:\n    - type: SystemD\n      subtypes:\n        - subtype: big.service\n          data:\n${rows.join('\n')}\n            the-last-line: true\n`;
   writeFileSync(path.join(process.env.AICR_E2E_LIBRARY as string, id), yaml);
+  const small = 'aicr-admin-small-node-20261128T000001Z.yaml';
+  writeFileSync(path.join(process.env.AICR_E2E_LIBRARY as string, small), 'kind: Snapshot\napiVersion: aicr.nvidia.com/v1alpha1\nmetadata:\n    source-node: small-node\nmeasurements: []\n');
   // The reply with the whole text is held back until the test lets it through.
   let release = () => {};
   const released = new Promise<void>((resolve) => (release = resolve));
@@ -138,6 +140,15 @@ test('a big snapshot shows its first lines at once; find and export wait for the
   const download = page.waitForEvent('download');
   await page.getByTestId('export-yaml').click();
   expect(readFileSync(await (await download).path(), 'utf8')).toBe(yaml);
+
+  // Another snapshot: the find bar starts over and searches its text, not the big one's.
+  await page.locator('.library button', { hasText: small }).click();
+  await expect(page.getByTestId('snapshot-summary')).toContainText('small-node');
+  await expect(page.getByLabel('find in snapshot')).toHaveValue('');
+  await page.getByLabel('find in snapshot').fill('the-last-line');
+  await expect(page.getByTestId('find-status')).toHaveText('no hits');
+  await page.getByLabel('find in snapshot').fill('small-node');
+  await expect(page.getByTestId('find-status')).toHaveText('1 hits');
 });
 
 test('the restricted user sees the denied checks and Run disabled', async ({ page }) => {
