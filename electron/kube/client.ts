@@ -238,7 +238,9 @@ export class KubeClient {
  * so a small compressed answer cannot unpack into more than the caller accepts).
  */
 async function readBody(response: http.IncomingMessage, limit: number, signal?: AbortSignal): Promise<Buffer> {
-  const source: Readable = response.headers['content-encoding'] === 'gzip' ? pipeline(response, createGunzip(), () => undefined) : response;
+  // An empty answer (204, 304, Content-Length: 0) has nothing to decompress, whatever its headers say.
+  const empty = response.statusCode === 204 || response.statusCode === 304 || response.headers['content-length'] === '0';
+  const source: Readable = response.headers['content-encoding'] === 'gzip' && !empty ? pipeline(response, createGunzip(), () => undefined) : response;
   const chunks: Buffer[] = [];
   let size = 0;
   try {

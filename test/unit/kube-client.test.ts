@@ -171,6 +171,13 @@ describe('KubeClient compression and encodings', () => {
     expect((error as KubeApiError).status).toBe(500);
     expect((error as Error).message).toBe('e'.repeat(500));
   });
+  it('an empty answer marked compressed is empty, not an error', async () => {
+    handler = (_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip', 'Content-Length': '0' });
+      res.end();
+    };
+    expect(await clientFor(plainUrl).request('/api/v1/namespaces/x', { method: 'DELETE' })).toBeUndefined();
+  });
   it('a corrupt compressed answer is a network error that says so', async () => {
     handler = (_req, res) => {
       res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' });
