@@ -4,8 +4,9 @@
  * figures to bench-results.json at the repository root. Benchmarks assert nothing; budgets are shown.
  * `--smoke` (CI) runs every benchmark once at a small scale, so none can rot; it fails only when a
  * benchmark itself fails or a figure is missing, never on a budget, and writes no results file.
- * `--only cli|run|logs|browser` (`npm run bench -- --only logs`) runs one group while working on it:
- * judged, but not written.
+ * `--only cli|run|logs|browser` (`npm run bench -- --only logs`, or several: `--only run,logs`) runs
+ * those groups, in their usual order on one cluster, while working on them: budgets are judged, but
+ * nothing is written.
  */
 import { writeFileSync } from 'node:fs';
 import { spawnCluster } from '../cluster/spawn.ts';
@@ -50,9 +51,10 @@ const GROUPS: Record<string, (kubeconfig: string) => Promise<Figures> | Figures>
   browser: (kubeconfig) => browserFigures(kubeconfig, scale.nodes, !smoke),
 };
 const onlyAt = process.argv.indexOf('--only');
-const only = onlyAt === -1 ? undefined : process.argv[onlyAt + 1];
-if (only !== undefined && !(only in GROUPS)) {
-  console.error(`--only: no benchmark group "${only}"; use one of ${Object.keys(GROUPS).join(', ')}`);
+const only = onlyAt === -1 ? undefined : (process.argv[onlyAt + 1] ?? '').split(',');
+const unknown = only?.find((group) => !(group in GROUPS));
+if (unknown !== undefined) {
+  console.error(`--only: no benchmark group "${unknown}"; use one or more of ${Object.keys(GROUPS).join(', ')} (comma separated)`);
   process.exit(2);
 }
 
@@ -67,7 +69,7 @@ const cluster = await spawnCluster({ controllerManagerFeatureGates: 'NodeControl
 const figures: Figures = { 'cluster.startMs': cluster.startupMs };
 try {
   for (const [name, measure] of Object.entries(GROUPS)) {
-    if (only === undefined || only === name) Object.assign(figures, await measure(cluster.state.kubeconfig));
+    if (only === undefined || only.includes(name)) Object.assign(figures, await measure(cluster.state.kubeconfig));
   }
 } finally {
   await cluster.stop();
@@ -81,7 +83,7 @@ const rows = Object.entries(figures).map(([name, value]) => {
 const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => (r[i] as string).length)));
 for (const row of rows) console.log(row.map((cell, i) => (i < 3 ? cell.padEnd(widths[i] as number) : cell)).join('  '));
 const missing = [...Object.keys(BUDGETS), 'logs.rawLinesPerSec', 'logs.xtermOnlyLinesPerSec'].filter((name) => figures[name] === undefined || Number.isNaN(figures[name]));
-if (only !== undefined) console.log(`\nonly the ${only} benchmarks: nothing written`);
+if (only !== undefined) console.log(`\nonly the ${only.join(', ')} benchmarks: nothing written`);
 else if (missing.length > 0) {
   console.error(`\nbenchmark figures missing: ${missing.join(', ')}`);
   process.exitCode = 1;
