@@ -5,32 +5,17 @@
  * The node list is read with a short timeout and fail-open: placement help must never block a run.
  */
 import { GPU_PRESENT_LABEL } from '../../shared/gpu.ts';
-import { canHost, type NodeFacts, type Taint } from '../../shared/node-match.ts';
+import { canHost, type NodeFacts } from '../../shared/node-match.ts';
 import type { Toleration } from '../../shared/tolerations.ts';
 import type { KubeClient } from '../kube/client.ts';
-import { paths } from '../kube/paths.ts';
-import type { ObjectMeta } from './manifests/types.ts';
+import { listNodes } from '../kube/node-list.ts';
 
 export const NODE_LIST_TIMEOUT_MS = 5_000;
 
-interface NodeObject {
-  metadata: ObjectMeta;
-  spec?: { taints?: Taint[] };
-}
-
-function nodeFacts(node: NodeObject): NodeFacts {
-  return { name: node.metadata.name ?? '', labels: node.metadata.labels ?? {}, taints: node.spec?.taints ?? [] };
-}
-
 /** The cluster's nodes (optionally only those matching a label selector), or undefined when they cannot be read. */
-export async function listNodes(client: KubeClient, signal: AbortSignal, labelSelector?: string): Promise<NodeFacts[] | undefined> {
+async function readNodes(client: KubeClient, signal: AbortSignal, labelSelector?: string): Promise<NodeFacts[] | undefined> {
   try {
-    const list = await client.request<{ items: NodeObject[] }>(paths.nodes(), {
-      query: { labelSelector },
-      signal: AbortSignal.any([signal, AbortSignal.timeout(NODE_LIST_TIMEOUT_MS)]),
-      timeoutMs: NODE_LIST_TIMEOUT_MS,
-    });
-    return list.items.map(nodeFacts);
+    return await listNodes(client, AbortSignal.any([signal, AbortSignal.timeout(NODE_LIST_TIMEOUT_MS)]), { labelSelector, timeoutMs: NODE_LIST_TIMEOUT_MS });
   } catch {
     if (signal.aborted) throw signal.reason;
     return undefined;
@@ -52,11 +37,11 @@ export const GPU_NODE_SELECTOR: Readonly<Record<string, string>> = { [GPU_PRESEN
 
 /** The GPU nodes of the cluster (by GPU Feature Discovery's label), undefined when unknown. */
 export function gpuNodes(client: KubeClient, signal: AbortSignal): Promise<NodeFacts[] | undefined> {
-  return listNodes(client, signal, `${GPU_PRESENT_LABEL}=true`);
+  return readNodes(client, signal, `${GPU_PRESENT_LABEL}=true`);
 }
 
 /** Whether any node of the cluster could host a pod with this selector and these tolerations; undefined when unknown. */
 export async function anyNodeCanHost(client: KubeClient, selector: Record<string, string>, tolerations: readonly Toleration[], signal: AbortSignal): Promise<boolean | undefined> {
-  const nodes = await listNodes(client, signal);
+  const nodes = await readNodes(client, signal);
   return nodes === undefined ? undefined : nodes.some((node) => canHost(node, selector, tolerations));
 }

@@ -11,7 +11,7 @@ import { connectionFailure } from '../agent/failures.ts';
 import { KubeClient } from '../kube/client.ts';
 import { loadKubeconfig, resolveContext, type KubeconfigSource, type LoadedKubeconfig } from '../kube/kubeconfig.ts';
 import { paths } from '../kube/paths.ts';
-import { listNodes } from './node-list.ts';
+import { listNodes } from '../kube/node-list.ts';
 
 const PROBE_TIMEOUT_MS = 5_000;
 /** An inventory read ahead at start-up is handed to the window if it asks within this time. */

@@ -9,7 +9,7 @@ import { defaultAgentConfig } from '../../shared/agent-config.ts';
 import { Deployer } from '../../electron/agent/deployer.ts';
 import { checkPermissions } from '../../electron/agent/permissions.ts';
 import { runSnapshot } from '../../electron/agent/run.ts';
-import { KubeClient, type RequestOptions } from '../../electron/kube/client.ts';
+import { KubeClient, type EncodedAnswer, type RequestOptions } from '../../electron/kube/client.ts';
 import { loadKubeconfig, resolveContext } from '../../electron/kube/kubeconfig.ts';
 import { paths } from '../../electron/kube/paths.ts';
 import { median } from './cli-bench.ts';
@@ -19,9 +19,10 @@ import { pollingRunMs } from './polling-baseline.ts';
 class CountingClient extends KubeClient {
   readonly requests: string[] = [];
 
-  override request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  // Every non-streaming request goes through here (JSON ones included).
+  override requestBytes(path: string, options: RequestOptions & { accept?: string } = {}): Promise<EncodedAnswer> {
     this.requests.push(`${options.method ?? 'GET'} ${path}${options.query?.labelSelector || options.query?.fieldSelector ? ' (list)' : ''}`);
-    return super.request<T>(path, options);
+    return super.requestBytes(path, options);
   }
 
   override stream(path: string, options: Pick<RequestOptions, 'query' | 'signal'>): Promise<http.IncomingMessage> {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { NodeSummary } from '../../shared/contract.ts';
 import { paths } from '../../electron/kube/paths.ts';
-import { listNodes, nodeFromJson, PROTOBUF, type NodeObject } from '../../electron/service/node-list.ts';
+import { listNodes, nodeFromJson, PROTOBUF, type NodeObject } from '../../electron/kube/node-list.ts';
 import { client, uniqueNamespace } from './helpers.ts';
 
 describe('node list', () => {

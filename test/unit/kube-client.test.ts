@@ -6,7 +6,7 @@ import { KubeClient } from '../../electron/kube/client.ts';
 import { isNetworkError, isTlsFailure, KubeApiError, KubeNetworkError, KubeTlsError } from '../../electron/kube/errors.ts';
 import type { ClusterEntry, UserEntry } from '../../electron/kube/kubeconfig.ts';
 import { watchUntil } from '../../electron/kube/watch.ts';
-import { listNodes } from '../../electron/service/node-list.ts';
+import { listNodes } from '../../electron/kube/node-list.ts';
 
 // A server that accepts connections and never says a word: what a half-broken VPN or proxy looks like.
 const held = new Set<net.Socket>();

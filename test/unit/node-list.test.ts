@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ProtobufError, ProtoReader, kubernetesObject } from '../../electron/kube/protobuf.ts';
-import { decodeNodeList } from '../../electron/service/node-list.ts';
+import { decodeNodeList } from '../../electron/kube/node-list.ts';
 
 // A protobuf writer just big enough to build the answers the decoder reads.
 function varint(value: number): number[] {

@@ -1,15 +1,15 @@
 /**
- * The cluster's nodes as the form needs them: name, labels, taints and GPU capacity. Asked for in
- * protobuf, as client-go asks for built-in types: on a settled 5,000-node cluster the JSON list is
- * 14 MB (managed fields and conditions are most of it) and parsing all of it held main for 60–160 ms;
- * the protobuf answer is read by passing over every field the form does not show. A server or proxy
- * that answers in JSON anyway is read as JSON.
+ * The cluster's nodes as the app uses them (the form, a run's placement): name, labels, taints and
+ * GPU capacity. Asked for in protobuf, as client-go asks for built-in types: on a settled 5,000-node
+ * cluster the JSON list is 14 MB (managed fields and conditions are most of it) and parsing all of it
+ * held main for 60–160 ms; the protobuf answer is read by passing over every field not used here. A
+ * server or proxy that answers in JSON anyway is read as JSON.
  */
 import { GPU_RESOURCE } from '../../shared/gpu.ts';
 import type { NodeSummary } from '../../shared/contract.ts';
-import type { KubeClient } from '../kube/client.ts';
-import { paths } from '../kube/paths.ts';
-import { kubernetesObject, ProtobufError, type ProtoReader } from '../kube/protobuf.ts';
+import type { KubeClient } from './client.ts';
+import { paths } from './paths.ts';
+import { kubernetesObject, ProtobufError, type ProtoReader } from './protobuf.ts';
 
 export const PROTOBUF = 'application/vnd.kubernetes.protobuf';
 
@@ -19,15 +19,17 @@ export interface NodeObject {
   status?: { capacity?: Record<string, string> };
 }
 
-export async function listNodes(client: KubeClient, signal: AbortSignal): Promise<NodeSummary[]> {
-  const answer = await client.requestBytes(paths.nodes(), { accept: `${PROTOBUF}, application/json`, signal });
+/** The cluster's nodes, or those matching `labelSelector`; rejects as the client does (not found, forbidden, network). */
+export async function listNodes(client: KubeClient, signal: AbortSignal, options: { labelSelector?: string; timeoutMs?: number } = {}): Promise<NodeSummary[]> {
+  const read = (accept: string) => client.requestBytes(paths.nodes(), { accept, signal, query: { labelSelector: options.labelSelector }, timeoutMs: options.timeoutMs });
+  const answer = await read(`${PROTOBUF}, application/json`);
   if (!answer.contentType.startsWith(PROTOBUF)) return nodesFromJson(answer.body);
   try {
     return await decodeNodeList(answer.body, signal);
   } catch (err) {
     // Protobuf this reader does not understand (a proxy's rewrite, a future envelope): ask for JSON.
     if (!(err instanceof ProtobufError)) throw err;
-    return nodesFromJson((await client.requestBytes(paths.nodes(), { accept: 'application/json', signal })).body);
+    return nodesFromJson((await read('application/json')).body);
   }
 }
 
