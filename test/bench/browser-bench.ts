@@ -13,7 +13,7 @@ import { chromium } from '@playwright/test';
 import { KubeClient } from '../../electron/kube/client.ts';
 import { loadKubeconfig, resolveContext } from '../../electron/kube/kubeconfig.ts';
 import { paths } from '../../electron/kube/paths.ts';
-import { listNodes, nodeFromJson, type NodeObject } from '../../electron/service/node-list.ts';
+import { listNodes, nodeFromJson, type NodeObject } from '../../electron/kube/node-list.ts';
 import { startBrowserMode } from '../cluster/browser-mode.ts';
 import { buildSnapshot, snapshotYaml, type ClusterNode } from '../cluster/agent-snapshot.ts';
 import { median } from './cli-bench.ts';
@@ -130,6 +130,8 @@ export async function browserFigures(kubeconfig: string, nodeCount: number, sett
     );
 
     // The big snapshot: from the click to its first lines on screen, and to all of it in the viewer (find, copy and export ready).
+    // The library's list comes with its own reply, which may follow the node list's.
+    await page.locator('.library button', { hasText: snapshotId }).waitFor({ timeout: 30_000 });
     const [openMs, wholeMs] = await page.evaluate(
       (id) =>
         new Promise<number[]>((resolve) => {
