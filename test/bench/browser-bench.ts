@@ -117,7 +117,8 @@ export async function browserFigures(kubeconfig: string, nodeCount: number, sett
     // A selector edit: from the key press to the updated match count.
     figures['nodes.filterMs'] = await page.evaluate(
       () =>
-        new Promise<number>((resolve) => {
+        new Promise<number>((resolve, reject) => {
+          setTimeout(() => reject(new Error('the match count did not change within 30 s of a selector edit')), 30_000);
           const input = document.querySelector('[data-testid="selector-input"]') as HTMLInputElement;
           const count = document.querySelector('[data-testid="node-match"]') as HTMLElement;
           const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set;
@@ -134,7 +135,8 @@ export async function browserFigures(kubeconfig: string, nodeCount: number, sett
     await page.locator('.library button', { hasText: snapshotId }).waitFor({ timeout: 30_000 });
     const [openMs, wholeMs] = await page.evaluate(
       (id) =>
-        new Promise<number[]>((resolve) => {
+        new Promise<number[]>((resolve, reject) => {
+          setTimeout(() => reject(new Error('the snapshot was not all in the viewer within 60 s of the click')), 60_000);
           const started = performance.now();
           let first: number | undefined;
           const done = () => {
@@ -165,7 +167,8 @@ export async function browserFigures(kubeconfig: string, nodeCount: number, sett
     await page.waitForFunction(() => document.querySelector('[data-testid="find-status"]')?.textContent?.includes(' of '));
     figures['viewer.searchMs'] = await page.evaluate(
       () =>
-        new Promise<number>((resolve) => {
+        new Promise<number>((resolve, reject) => {
+          setTimeout(() => reject(new Error('find did not move to the next hit within 30 s')), 30_000);
           const status = document.querySelector('[data-testid="find-status"]') as HTMLElement;
           const before = status.textContent;
           const started = performance.now();
