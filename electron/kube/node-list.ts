@@ -35,7 +35,7 @@ export async function listNodes(client: KubeClient, signal: AbortSignal, options
 
 const nodesFromJson = (body: Buffer): NodeSummary[] => (JSON.parse(body.toString('utf8')) as { items: NodeObject[] }).items.map(nodeFromJson);
 
-/** A node of a JSON list, as the form needs it. */
+/** A node of a JSON list, as the app uses it. */
 export function nodeFromJson(node: NodeObject): NodeSummary {
   return {
     name: node.metadata.name,
