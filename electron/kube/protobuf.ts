@@ -73,9 +73,15 @@ export class ProtoReader {
   /** Passes over the current field's value, whatever its type. */
   skip(): void {
     switch (this.wireType) {
-      case WIRE_VARINT:
-        while (this.position < this.end && (this.buffer[this.position++] ?? 0) >= 0x80);
+      case WIRE_VARINT: {
+        // Not varint(): an int64 field may take ten bytes, more than a length ever does.
+        let byte: number;
+        do {
+          if (this.position >= this.end) throw new ProtobufError('a varint runs past the end of its message');
+          byte = this.buffer[this.position++] ?? 0;
+        } while (byte >= 0x80);
         return;
+      }
       case WIRE_FIXED64:
         this.advance(8);
         return;

@@ -86,6 +86,17 @@ describe('protobuf reader', () => {
     expect(() => new ProtoReader(Buffer.from([0x80, 0x80])).varint()).toThrow(/past the end/);
     expect(() => new ProtoReader(Buffer.from(Array(9).fill(0xff))).varint()).toThrow(/longer/);
   });
+  it('passes over a ten-byte int64 varint, and refuses one cut short', () => {
+    const negative = [...key(7, 0), ...Array(9).fill(0xff), 0x01, ...key(1, 2), 1, 0x61];
+    const reader = new ProtoReader(Buffer.from(negative));
+    reader.nextField();
+    reader.skip();
+    expect(reader.nextField()).toBe(1);
+    expect(reader.string()).toBe('a');
+    const cut = new ProtoReader(Buffer.from([...key(7, 0), 0xff, 0xff]));
+    cut.nextField();
+    expect(() => cut.skip()).toThrow(/past the end/);
+  });
   it('refuses a wire type it cannot pass over, and a string read from a number field', () => {
     const groupStart = new ProtoReader(Buffer.from(key(1, 3)));
     groupStart.nextField();
