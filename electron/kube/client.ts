@@ -27,6 +27,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Per-request ceiling for non-streaming calls; a hung server must not hang the caller. */
   timeoutMs?: number;
+  /** For {@link KubeClient.requestBytes}: the media types the caller reads, in order of preference (default JSON). */
+  accept?: string;
 }
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -57,7 +59,6 @@ export interface EncodedAnswer {
 }
 
 interface SendOptions extends RequestOptions {
-  accept?: string;
   /**
    * Ask for a gzip-compressed answer, as client-go does: the API server compresses answers over
    * 128 KB, a big list to a twentieth, which matters over a real network and still pays on loopback.
@@ -107,11 +108,8 @@ export class KubeClient {
     }
   }
 
-  /**
-   * A request whose answer the caller decodes (a protobuf list): the body's bytes and media type.
-   * `accept` names the media types the caller can read, in order of preference.
-   */
-  async requestBytes(path: string, options: RequestOptions & { accept?: string } = {}): Promise<EncodedAnswer> {
+  /** A request whose answer the caller decodes (a protobuf list): the body's bytes and media type. */
+  async requestBytes(path: string, options: RequestOptions = {}): Promise<EncodedAnswer> {
     try {
       return await this.requestOnce(path, options);
     } catch (err) {
@@ -122,7 +120,7 @@ export class KubeClient {
     }
   }
 
-  private async requestOnce(path: string, options: RequestOptions & { accept?: string }): Promise<EncodedAnswer> {
+  private async requestOnce(path: string, options: RequestOptions): Promise<EncodedAnswer> {
     const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;

@@ -20,7 +20,7 @@ class CountingClient extends KubeClient {
   readonly requests: string[] = [];
 
   // Every non-streaming request goes through here (JSON ones included).
-  override requestBytes(path: string, options: RequestOptions & { accept?: string } = {}): Promise<EncodedAnswer> {
+  override requestBytes(path: string, options: RequestOptions = {}): Promise<EncodedAnswer> {
     this.requests.push(`${options.method ?? 'GET'} ${path}${options.query?.labelSelector || options.query?.fieldSelector ? ' (list)' : ''}`);
     return super.requestBytes(path, options);
   }
