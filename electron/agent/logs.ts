@@ -19,13 +19,28 @@ export const MAX_LOG_LINE_BYTES = 1024 * 1024;
 export const MAX_LOG_READ_BYTES = 4 * 1024 * 1024;
 const RESUME_DELAY_MS = 500;
 
+const RFC3339 = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)$/;
+/** Nanoseconds per unit of the fraction's last digit, by the fraction's length. */
+const FRACTION_SCALE = [1e9, 1e8, 1e7, 1e6, 1e5, 1e4, 1e3, 1e2, 1e1, 1];
+/**
+ * The last whole second parsed: a flood's lines share their second by the thousand, and Date.parse
+ * with BigInt arithmetic per line was the largest cost of streaming logs in main.
+ */
+let lastSeconds = { text: '', nanos: 0n };
+
 /** RFC 3339 with up to nanosecond fraction, as the kubelet prefixes lines with timestamps=true, to epoch nanoseconds. */
 export function timestampNanos(rfc3339: string): bigint | undefined {
-  const match = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)$/.exec(rfc3339);
+  const match = RFC3339.exec(rfc3339);
   if (!match) return undefined;
-  const seconds = Date.parse(`${match[1]}${match[3]}`);
-  if (Number.isNaN(seconds)) return undefined;
-  return BigInt(seconds) * 1_000_000n + BigInt((match[2] ?? '').padEnd(9, '0'));
+  const seconds = `${match[1]}${match[3]}`;
+  if (seconds !== lastSeconds.text) {
+    const ms = Date.parse(seconds);
+    if (Number.isNaN(ms)) return undefined;
+    lastSeconds = { text: seconds, nanos: BigInt(ms) * 1_000_000n };
+  }
+  const fraction = match[2];
+  // Exact: the fraction scaled to nanoseconds is an integer below 1e9.
+  return fraction === undefined ? lastSeconds.nanos : lastSeconds.nanos + BigInt(Number(fraction) * (FRACTION_SCALE[fraction.length] as number));
 }
 
 /** Splits `<timestamp> <line>`; lines without a parsable timestamp are kept whole. */
@@ -100,11 +115,14 @@ async function followOnce(job: RunningJob, podName: string, filter: ResumeFilter
   });
   filter.restart();
   const splitter = new LineSplitter(MAX_LOG_LINE_BYTES + 40); // room for the timestamp prefix
-  const fresh = (raw: string[]) =>
-    raw.flatMap((line) => {
+  const fresh = (raw: string[]) => {
+    const lines: string[] = [];
+    for (const line of raw) {
       const { nanos, text } = splitTimestamp(line);
-      return filter.accept(nanos) ? [text] : [];
-    });
+      if (filter.accept(nanos)) lines.push(text);
+    }
+    return lines;
+  };
   try {
     for await (const chunk of response) {
       const lines = fresh(splitter.push(chunk as Buffer));

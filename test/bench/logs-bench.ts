@@ -5,7 +5,8 @@
  *     to that line written into the run's xterm (the renderer acknowledges after xterm's write).
  *   - a log flood (`:logs-N`): lines per second from the first batch in the page to the last line
  *     written into xterm, the renderer's longest main-thread task in that time, and the peak memory of
- *     the main process; against a raw HTTPS read of the same pods/log stream (same query) afterwards.
+ *     the main process; against a raw HTTPS read of the same pods/log stream (same query) afterwards,
+ *     xterm alone fed from memory, and the transport alone (main and the browser's WebSocket, no terminal).
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,8 @@ import { timestampNanos } from '../../electron/agent/logs.ts';
 import { KubeClient } from '../../electron/kube/client.ts';
 import { loadKubeconfig, resolveContext } from '../../electron/kube/kubeconfig.ts';
 import { paths } from '../../electron/kube/paths.ts';
+import type { AgentSettings } from '../../shared/contract.ts';
+import { agentSettingsOf, defaultSettings } from '../../renderer/settings.ts';
 import { startBrowserMode } from '../cluster/browser-mode.ts';
 
 /** What the instrumented page records (epoch milliseconds, comparable with the kubelet's timestamps). */
@@ -143,6 +146,39 @@ async function xtermOnlyLinesPerSec(browser: Browser, size: { width: number; hei
   }
 }
 
+/**
+ * The transport's ceiling: the same flood through main and the browser's WebSocket into a page of the
+ * app's origin that reads each batch (JSON.parse, as the app must) and acknowledges it at once,
+ * drawing nothing. No terminal can take lines faster than they arrive here.
+ */
+async function transportOnlyLinesPerSec(page: Page, appUrl: string, settings: AgentSettings, lines: number): Promise<number> {
+  // Leaves the app (its connection closes, so it draws nothing of this run) for a page of the same origin.
+  await page.goto(new URL('/transport-ceiling', appUrl).href);
+  return page.evaluate(
+    ({ settings, lines }) =>
+      new Promise<number>((resolve, reject) => {
+        const ws = new WebSocket(`ws://${location.host}/api`);
+        const timer = setTimeout(() => reject(new Error(`the transport-only flood did not bring ${lines} lines within 5 minutes`)), 300_000);
+        let received = 0;
+        let first = 0;
+        ws.onopen = () => ws.send(JSON.stringify({ id: 1, call: 'startRun', params: { context: 'aicr-admin', settings, timeoutMs: 300_000, cleanup: true } }));
+        ws.onmessage = (message) => {
+          const { id, ok, error, event } = JSON.parse(String(message.data)) as { id?: number; ok?: boolean; error?: { message: string }; event?: { type: string; event: { runId: string; type: string; lines?: string[] } } };
+          if (id === 1 && !ok) reject(new Error(`the transport-only flood did not start: ${error?.message}`));
+          if (event?.type !== 'run-event' || event.event.type !== 'log') return;
+          const count = event.event.lines?.length ?? 0;
+          first ||= performance.now();
+          received += count;
+          ws.send(JSON.stringify({ id: 0, call: 'ackLogs', params: { runId: event.event.runId, lines: count } }));
+          if (received < lines) return;
+          clearTimeout(timer);
+          resolve((received * 1000) / (performance.now() - first));
+        };
+      }),
+    { settings, lines },
+  );
+}
+
 const peakRssMb = (pid: number): number => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? Number.NaN) / 1024;
 
 export async function logFigures(kubeconfig: string, floodLines: number): Promise<Record<string, number | undefined>> {
@@ -200,6 +236,9 @@ export async function logFigures(kubeconfig: string, floodLines: number): Promis
 
     const slot = await page.getByTestId('log-terminal').boundingBox();
     figures['logs.xtermOnlyLinesPerSec'] = await xtermOnlyLinesPerSec(browser, { width: slot?.width ?? 800, height: slot?.height ?? 300 }, floodLines);
+    // Its run cleans up after itself; the page's terminal is gone, so this run competes with nothing of the app.
+    const floodSettings = agentSettingsOf({ ...defaultSettings(), image: `registry.example/aicr:logs-${floodLines}`, nodeSelector: { nodeGroup: 'customer-gpu' } });
+    figures['logs.transportOnlyLinesPerSec'] = await transportOnlyLinesPerSec(page, browserMode.url, floodSettings, floodLines);
     const raw = await rawLogRead(admin, await agentPod(admin, floodRun));
     figures['logs.rawLinesPerSec'] = (raw.lines * 1000) / raw.ms;
     for (const leftover of await listLeftoverRuns(admin, {}, AbortSignal.timeout(30_000))) {

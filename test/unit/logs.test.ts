@@ -12,6 +12,10 @@ describe('kubelet log timestamps', () => {
   it('orders lines within the same millisecond', () => {
     expect(timestampNanos('2026-11-27T19:30:01.000000002Z')! > timestampNanos('2026-11-27T19:30:01.000000001Z')!).toBe(true);
   });
+  it('a line in another second or offset after many in one second is parsed afresh (the second is remembered)', () => {
+    const stamps = ['2026-11-27T19:30:01.25Z', '2026-11-27T19:30:01.5Z', '2026-11-27T19:30:02Z', '2026-11-27T20:30:02.75+01:00', '2026-11-27T19:30:01.999999999Z', '2026-11-27T25:30:01Z', '2026-11-27T19:30:01Z'];
+    expect(stamps.map(timestampNanos)).toEqual([1795807801250000000n, 1795807801500000000n, 1795807802000000000n, 1795807802750000000n, 1795807801999999999n, undefined, 1795807801000000000n]);
+  });
   it('rejects non-timestamps', () => {
     expect(timestampNanos('[agent]')).toBeUndefined();
     expect(timestampNanos('2026-11-27')).toBeUndefined();
