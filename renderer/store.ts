@@ -56,10 +56,15 @@ export const useStudio = create<State>((set, get) => {
     if (event.type === 'run-summary') {
       const existing = get().runs[event.run.runId];
       set({ runs: { ...get().runs, [event.run.runId]: { summary: event.run, events: existing?.events ?? [] } } });
-      terminalFor(event.run.runId); // runs started elsewhere (another window) get their terminal too
-      if (event.run.snapshotId && event.run.outcome === 'done') {
+      const terminal = terminalFor(event.run.runId); // runs started elsewhere (another window) get their terminal too
+      const { snapshotId } = event.run;
+      if (snapshotId && event.run.outcome === 'done') {
         void get().refreshSnapshots();
-        if (get().shownRun === event.run.runId) void get().openSnapshot(event.run.snapshotId);
+        // Once the terminal has shown the last lines: opening a snapshot while xterm still works
+        // through a flood's backlog stopped the log view for the viewer's first render.
+        void terminal.feed.drained().then(async () => {
+          if (get().shownRun === event.run.runId) await get().openSnapshot(snapshotId);
+        });
       }
       return;
     }

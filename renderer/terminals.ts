@@ -15,6 +15,7 @@ export const SCROLLBACK_LINES = 20_000;
 
 export interface RunTerminal {
   terminal: Terminal;
+  feed: TerminalFeed;
   fit: FitAddon;
   search: SearchAddon;
   follow: boolean;
@@ -40,13 +41,13 @@ export function terminalFor(runId: string): RunTerminal {
   const search = new SearchAddon();
   terminal.loadAddon(fit);
   terminal.loadAddon(search);
-  const entry: RunTerminal = { terminal, fit, search, follow: true, lines: 0 };
-  terminals.set(runId, entry);
   // Each slice is acknowledged once parsed: main's flow control counts what xterm has taken.
   const feed = new TerminalFeed(terminal, (lines) => {
     if (entry.follow) terminal.scrollToBottom();
     void api.call('ackLogs', { runId, lines });
   });
+  const entry: RunTerminal = { terminal, feed, fit, search, follow: true, lines: 0 };
+  terminals.set(runId, entry);
   api.onEvent((event) => {
     if (event.type !== 'run-event' || event.event.runId !== runId || event.event.type !== 'log') return;
     const lines = event.event.lines as string[];

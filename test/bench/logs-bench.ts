@@ -29,6 +29,8 @@ interface BenchCounters {
   firstLogPerf: number;
   acks: { at: number; perf: number; lines: number }[];
   longTasks: { start: number; duration: number }[];
+  /** Long animation frames: what ran in them (script entry points, the frame's own rendering). */
+  longFrames: { start: number; duration: number; renderMs: number; scripts: string[] }[];
 }
 
 declare global {
@@ -40,10 +42,18 @@ declare global {
 /** Instruments the page before its scripts run: log batches received, lines acknowledged, long tasks. */
 function instrumentPage(): void {
   const w = window;
-  w.__bench = { firstLogAt: 0, firstLogPerf: 0, acks: [], longTasks: [] };
+  w.__bench = { firstLogAt: 0, firstLogPerf: 0, acks: [], longTasks: [], longFrames: [] };
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) w.__bench.longTasks.push({ start: entry.startTime, duration: entry.duration });
   }).observe({ type: 'longtask', buffered: true });
+  type FrameTiming = PerformanceEntry & { renderStart: number; scripts: { invoker: string; sourceFunctionName: string; sourceCharPosition: number; duration: number }[] };
+  new PerformanceObserver((list) => {
+    for (const frame of list.getEntries() as FrameTiming[]) {
+      const renderMs = frame.renderStart ? frame.startTime + frame.duration - frame.renderStart : 0;
+      const scripts = frame.scripts.map((s) => `${s.invoker}${s.sourceFunctionName ? ` ${s.sourceFunctionName}` : ''} @${s.sourceCharPosition} ${Math.round(s.duration)} ms`);
+      w.__bench.longFrames.push({ start: frame.startTime, duration: frame.duration, renderMs, scripts });
+    }
+  }).observe({ type: 'long-animation-frame', buffered: true });
   const NativeWebSocket = window.WebSocket;
   window.WebSocket = class extends NativeWebSocket {
     constructor(...args: ConstructorParameters<typeof WebSocket>) {
@@ -59,7 +69,15 @@ function instrumentPage(): void {
   };
 }
 
-const resetCounters = (page: Page) => page.evaluate(() => Object.assign(window.__bench, { firstLogAt: 0, firstLogPerf: 0, acks: [], longTasks: [] }));
+const resetCounters = (page: Page) => page.evaluate(() => Object.assign(window.__bench, { firstLogAt: 0, firstLogPerf: 0, acks: [], longTasks: [], longFrames: [] }));
+
+/** What the frame holding the longest task did, for the report when the task is over budget. */
+function describeLongestTask(flood: BenchCounters, longest: { start: number; duration: number }): string {
+  const frame = flood.longFrames.find((f) => f.start <= longest.start + 1 && f.start + f.duration >= longest.start + longest.duration - 1);
+  const at = `${Math.round(longest.duration)} ms, ${Math.round(longest.start - flood.firstLogPerf)} ms into the flood`;
+  if (!frame) return `${at}; no long animation frame holds it`;
+  return `${at}; its frame: ${Math.round(frame.duration)} ms, rendering ${Math.round(frame.renderMs)} ms, scripts: ${frame.scripts.join(', ') || 'none'}`;
+}
 
 async function startRun(page: Page, image: string, keepResources: boolean): Promise<string> {
   await page.locator('input[name="image"]').fill(image);
@@ -233,6 +251,8 @@ export async function logFigures(kubeconfig: string, floodLines: number): Promis
     const floodEnd = flood.acks.at(-1)?.perf ?? Infinity;
     const duringFlood = flood.longTasks.filter((t) => t.start + t.duration >= flood.firstLogPerf && t.start <= floodEnd);
     figures['logs.maxLongTaskMs'] = Math.max(0, ...duringFlood.map((t) => t.duration));
+    const longest = duringFlood.sort((a, b) => b.duration - a.duration)[0];
+    if (longest) console.error(`logs: the flood's longest task: ${describeLongestTask(flood, longest)} (positions are in the renderer's built script)`);
 
     const slot = await page.getByTestId('log-terminal').boundingBox();
     figures['logs.xtermOnlyLinesPerSec'] = await xtermOnlyLinesPerSec(browser, { width: slot?.width ?? 800, height: slot?.height ?? 300 }, floodLines);

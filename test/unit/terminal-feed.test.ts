@@ -16,6 +16,8 @@ beforeEach(async () => {
 class ParsingTerminal {
   readonly parsed: string[] = [];
   readonly writes: number[] = [];
+  /** How many writes each parsing task took. */
+  readonly writesPerTask: number[] = [];
   private readonly queue: [string, () => void][] = [];
   private scheduled = false;
   msPerLine: number;
@@ -34,7 +36,9 @@ class ParsingTerminal {
     this.scheduled = true;
     setTimeout(() => {
       const started = performance.now();
+      let writes = 0;
       while (this.queue.length > 0) {
+        writes++;
         const [data, callback] = this.queue.shift() as [string, () => void];
         const lines = data.split('\n').slice(0, -1);
         for (const until = performance.now() + lines.length * this.msPerLine; performance.now() < until; );
@@ -42,6 +46,7 @@ class ParsingTerminal {
         callback();
         if (performance.now() - started >= 12) break;
       }
+      this.writesPerTask.push(writes);
       this.scheduled = false;
       if (this.queue.length > 0) this.schedule();
     });
@@ -83,6 +88,26 @@ describe('terminal feed', () => {
     await feedBatches(fast, 20, 1_000);
     expect(feedModule.sliceChars()).toBe(128 * 1024); // the most a slice holds
     expect(Math.max(...fast.writes)).toBeGreaterThan(1_300);
+  });
+
+  it("no task parses more than two slices, however fast the parser: a task stays well below the 12 ms xterm would go on for", async () => {
+    const terminal = new ParsingTerminal(0.02); // a 4 ms slice is 200 lines; xterm alone would go on for 12 ms
+    await feedBatches(terminal, 10, 1_000);
+    expect(terminal.parsed).toHaveLength(10_000);
+    expect(Math.max(...terminal.writesPerTask)).toBe(2);
+  });
+
+  it('says when every line pushed so far is parsed', async () => {
+    const terminal = new ParsingTerminal(0.01);
+    const feed = new feedModule.TerminalFeed(terminal, () => undefined);
+    await feed.drained(); // nothing pushed: at once
+    feed.push(Array.from({ length: 3_000 }, (_v, i) => `line ${i}`));
+    let drained = false;
+    const done = feed.drained().then(() => (drained = true));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(drained).toBe(false);
+    await done;
+    expect(terminal.parsed).toHaveLength(3_000);
   });
 
   it('a slice holds at least one line, however long', async () => {
