@@ -7,20 +7,22 @@
  *     written into xterm, the renderer's longest main-thread task in that time, and the peak memory of
  *     the main process; against a raw HTTPS read of the same pods/log stream (same query) afterwards,
  *     xterm alone fed from memory, and the transport alone (main and the browser's WebSocket, no terminal).
+ * The browser is driven over a bare DevTools connection (bare-chromium.ts), so that it does not copy
+ * the flood's WebSocket frames to the benchmark as it does for Playwright.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from '@playwright/test';
 import { CONTAINER_NAME } from '../../electron/agent/constants.ts';
 import { listLeftoverRuns, removeLeftoverRun } from '../../electron/agent/leftovers.ts';
 import { timestampNanos } from '../../electron/agent/logs.ts';
 import { KubeClient } from '../../electron/kube/client.ts';
 import { loadKubeconfig, resolveContext } from '../../electron/kube/kubeconfig.ts';
 import { paths } from '../../electron/kube/paths.ts';
-import type { AgentSettings } from '../../shared/contract.ts';
 import { agentSettingsOf, defaultSettings } from '../../renderer/settings.ts';
 import { startBrowserMode } from '../cluster/browser-mode.ts';
+import { launchBareChromium, type BarePage } from './bare-chromium.ts';
+import { transportOnlyLinesPerSec, xtermOnlyLinesPerSec } from './log-ceilings.ts';
 
 /** What the instrumented page records (epoch milliseconds, comparable with the kubelet's timestamps). */
 interface BenchCounters {
@@ -69,7 +71,7 @@ function instrumentPage(): void {
   };
 }
 
-const resetCounters = (page: Page) => page.evaluate(() => Object.assign(window.__bench, { firstLogAt: 0, firstLogPerf: 0, acks: [], longTasks: [], longFrames: [] }));
+const resetCounters = (page: BarePage) => page.evaluate(() => Object.assign(window.__bench, { firstLogAt: 0, firstLogPerf: 0, acks: [], longTasks: [], longFrames: [] }), undefined);
 
 /** What the frame holding the longest task did, for the report when the task is over budget. */
 function describeLongestTask(flood: BenchCounters, longest: { start: number; duration: number }): string {
@@ -79,19 +81,24 @@ function describeLongestTask(flood: BenchCounters, longest: { start: number; dur
   return `${at}; its frame: ${Math.round(frame.duration)} ms, rendering ${Math.round(frame.renderMs)} ms, scripts: ${frame.scripts.join(', ') || 'none'}`;
 }
 
-async function startRun(page: Page, image: string, keepResources: boolean): Promise<string> {
-  await page.locator('input[name="image"]').fill(image);
-  const keep = page.getByLabel("Keep the agent's resources after the run");
-  if ((await keep.isChecked()) !== keepResources) await keep.click();
-  const before = await page.evaluate(() => (document.querySelector('[aria-label="shown run"]') as HTMLSelectElement | null)?.value ?? '');
-  await page.getByTestId('run').click();
+const shownRun = () => (document.querySelector('[aria-label="shown run"]') as HTMLSelectElement | null)?.value ?? '';
+
+async function startRun(page: BarePage, image: string, keepResources: boolean): Promise<string> {
+  await page.fill('input[name="image"]', image);
+  await page.evaluate((keep) => {
+    const label = [...document.querySelectorAll('label')].find((l) => l.textContent?.includes("Keep the agent's resources after the run"));
+    const box = label?.querySelector('input') as HTMLInputElement;
+    if (box.checked !== keep) box.click();
+  }, keepResources);
+  const before = await page.evaluate(shownRun, undefined);
+  await page.click('[data-testid="run"]');
   // The new run is shown once its start has been answered.
-  await page.waitForFunction((previous) => ((document.querySelector('[aria-label="shown run"]') as HTMLSelectElement | null)?.value ?? '') !== previous, before, { timeout: 10_000 });
-  return page.getByLabel('shown run').inputValue();
+  await page.waitFor((previous) => ((document.querySelector('[aria-label="shown run"]') as HTMLSelectElement | null)?.value ?? '') !== previous, before, 'the new run to be shown', 10_000);
+  return page.evaluate(shownRun, undefined);
 }
 
-async function waitForOutcome(page: Page, outcome: string, timeoutMs: number): Promise<void> {
-  await page.waitForFunction((o) => document.querySelector('[data-testid="run-outcome"]')?.textContent === o, outcome, { timeout: timeoutMs, polling: 200 });
+async function waitForOutcome(page: BarePage, outcome: string, timeoutMs: number): Promise<void> {
+  await page.waitFor((o) => document.querySelector('[data-testid="run-outcome"]')?.textContent === o, outcome, `the run's outcome ${outcome}`, timeoutMs, 200);
 }
 
 /** The run's agent pod, once its container has written something (the run keeps it alive long enough). */
@@ -118,101 +125,21 @@ async function rawLogRead(client: KubeClient, pod: { namespace: string; name: st
   return { lines, ms: performance.now() - started };
 }
 
-/**
- * The ceiling: xterm alone in a blank page of the same browser, fed lines like the agent's (colour
- * codes, ~100 bytes) from memory in slices of the most lines the app writes at once (its terminal feed
- * writes smaller ones while the parser is still slow), in a terminal of the app's size.
- */
-async function xtermOnlyLinesPerSec(browser: Browser, size: { width: number; height: number }, lines: number): Promise<number> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  try {
-    await page.addStyleTag({ path: 'node_modules/@xterm/xterm/css/xterm.css' });
-    await page.addScriptTag({ path: 'node_modules/@xterm/xterm/lib/xterm.js' });
-    return await page.evaluate(
-      ({ size, lines }) =>
-        new Promise<number>((resolve) => {
-          const slot = document.createElement('div');
-          Object.assign(slot.style, { width: `${size.width}px`, height: `${size.height}px` });
-          document.body.append(slot);
-          const { Terminal } = window as unknown as { Terminal: new (options: object) => { open(e: HTMLElement): void; write(d: string, cb?: () => void): void; scrollToBottom(): void } };
-          const terminal = new Terminal({ scrollback: 20_000, convertEol: true, disableStdin: true, fontSize: 12 });
-          terminal.open(slot);
-          const started = performance.now();
-          let queued = 0;
-          let written = 0;
-          // The app's window: at most 20,000 lines in xterm's queue, in slices of 1,300 (about 128 KB).
-          const pump = () => {
-            while (queued < lines && queued - written < 20_000) {
-              const first = queued;
-              const count = Math.min(1_300, lines - first);
-              queued += count;
-              const text = Array.from({ length: count }, (_v, i) => `\x1b[32m[agent] collecting measurement batch: line=${first + i + 1} of=${lines} collector=node-topology sample=${'c0ffee'.repeat(3)}\x1b[0m`).join('\n');
-              terminal.write(`${text}\n`, () => {
-                terminal.scrollToBottom();
-                written += count;
-                if (written === lines) resolve((lines * 1000) / (performance.now() - started));
-                else pump();
-              });
-            }
-          };
-          pump();
-        }),
-      { size, lines },
-    );
-  } finally {
-    await page.close();
-  }
-}
-
-/**
- * The transport's ceiling: the same flood through main and the browser's WebSocket into a page of the
- * app's origin that reads each batch (JSON.parse, as the app must) and acknowledges it at once,
- * drawing nothing. No terminal can take lines faster than they arrive here.
- */
-async function transportOnlyLinesPerSec(page: Page, appUrl: string, settings: AgentSettings, lines: number): Promise<number> {
-  // Leaves the app (its connection closes, so it draws nothing of this run) for a page of the same origin.
-  await page.goto(new URL('/transport-ceiling', appUrl).href);
-  return page.evaluate(
-    ({ settings, lines }) =>
-      new Promise<number>((resolve, reject) => {
-        const ws = new WebSocket(`ws://${location.host}/api`);
-        const timer = setTimeout(() => reject(new Error(`the transport-only flood did not bring ${lines} lines within 5 minutes`)), 300_000);
-        let received = 0;
-        let first = 0;
-        ws.onopen = () => ws.send(JSON.stringify({ id: 1, call: 'startRun', params: { context: 'aicr-admin', settings, timeoutMs: 300_000, cleanup: true } }));
-        ws.onmessage = (message) => {
-          const { id, ok, error, event } = JSON.parse(String(message.data)) as { id?: number; ok?: boolean; error?: { message: string }; event?: { type: string; event: { runId: string; type: string; lines?: string[] } } };
-          if (id === 1 && !ok) reject(new Error(`the transport-only flood did not start: ${error?.message}`));
-          if (event?.type !== 'run-event' || event.event.type !== 'log') return;
-          const count = event.event.lines?.length ?? 0;
-          first ||= performance.now();
-          received += count;
-          ws.send(JSON.stringify({ id: 0, call: 'ackLogs', params: { runId: event.event.runId, lines: count } }));
-          if (received < lines) return;
-          clearTimeout(timer);
-          resolve((received * 1000) / (performance.now() - first));
-        };
-      }),
-    { settings, lines },
-  );
-}
-
 const peakRssMb = (pid: number): number => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? Number.NaN) / 1024;
 
 export async function logFigures(kubeconfig: string, floodLines: number): Promise<Record<string, number | undefined>> {
   const figures: Record<string, number | undefined> = {};
   const admin = new KubeClient(resolveContext(loadKubeconfig({ kubeconfigPath: kubeconfig }), 'aicr-admin'));
   const browserMode = await startBrowserMode(kubeconfig, mkdtempSync(path.join(tmpdir(), 'aicr-bench-library-')));
-  const browser = await chromium.launch({ executablePath: process.env.AICR_CHROMIUM ?? '/usr/bin/chromium' });
+  const browser = await launchBareChromium();
   try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.addInitScript(instrumentPage);
-    page.on('crash', () => console.error('the benchmark page crashed'));
-    await page.goto(browserMode.url);
-    await page.locator('[data-context="aicr-admin"]').click();
-    await page.getByTestId('selector-input').fill('nodeGroup=customer-gpu');
-    await page.getByTestId('selector-input').press('Enter');
-    await page.waitForFunction(() => !(document.querySelector('[data-testid="run"]') as HTMLButtonElement | null)?.disabled, undefined, { timeout: 30_000 });
+    const page = await browser.newPage({ width: 1280, height: 800 });
+    await page.beforeEachDocument(`(${instrumentPage.toString()})()`);
+    await page.navigate(browserMode.url);
+    await page.click('[data-context="aicr-admin"]');
+    await page.fill('[data-testid="selector-input"]', 'nodeGroup=customer-gpu');
+    await page.press('Enter');
+    await page.waitFor(() => (document.querySelector('[data-testid="run"]') as HTMLButtonElement | null)?.disabled === false, undefined, 'the Run button to be enabled', 30_000);
 
     // First line: a slow agent keeps its pod for two seconds, so the line's runtime timestamp can be read meanwhile.
     await resetCounters(page);
@@ -222,8 +149,8 @@ export async function logFigures(kubeconfig: string, floodLines: number): Promis
     const firstLineNanos = timestampNanos(head.slice(0, head.indexOf(' ')));
     if (firstLineNanos === undefined) throw new Error(`the agent's first log line has no timestamp: ${head}`);
     const firstLineAt = Number(firstLineNanos / 1_000_000n);
-    await page.waitForFunction(() => window.__bench.acks.length > 0, undefined, { timeout: 30_000 });
-    figures['run.firstLogMs'] = (await page.evaluate(() => window.__bench.acks[0]!.at)) - firstLineAt;
+    await page.waitFor(() => window.__bench.acks.length > 0, undefined, 'the first log line in the terminal', 30_000);
+    figures['run.firstLogMs'] = (await page.evaluate(() => window.__bench.acks[0]!.at, undefined)) - firstLineAt;
     await waitForOutcome(page, 'done', 60_000);
 
     // The flood, its resources kept so the same stream can be read raw afterwards.
@@ -231,18 +158,21 @@ export async function logFigures(kubeconfig: string, floodLines: number): Promis
     const floodRun = await startRun(page, `registry.example/aicr:logs-${floodLines}`, true);
     // Until every line is in xterm, or the run ended without them (then the figures would be wrong).
     for (const deadline = Date.now() + 600_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 500))) {
-      const progress = await page.evaluate(() => ({
-        acked: window.__bench.acks.reduce((sum, a) => sum + a.lines, 0),
-        outcome: document.querySelector('[data-testid="run-outcome"]')?.textContent ?? '',
-      }));
+      const progress = await page.evaluate(
+        () => ({
+          acked: window.__bench.acks.reduce((sum, a) => sum + a.lines, 0),
+          outcome: document.querySelector('[data-testid="run-outcome"]')?.textContent ?? '',
+        }),
+        undefined,
+      );
       if (process.env.AICR_BENCH_VERBOSE) console.error(`flood: ${progress.acked} lines in xterm, run ${progress.outcome}`);
       if (progress.acked >= floodLines || ['failed', 'cancelled'].includes(progress.outcome)) break;
     }
-    const flood = await page.evaluate(() => window.__bench);
+    const flood = await page.evaluate(() => window.__bench, undefined);
     figures['logs.mainRssMb'] = peakRssMb(browserMode.pid);
     await waitForOutcome(page, 'done', 120_000);
     const acked = flood.acks.reduce((sum, a) => sum + a.lines, 0);
-    if (acked < floodLines) throw new Error(`the flood run ended after ${acked} of ${floodLines} lines: ${await page.getByTestId('run-error').textContent().catch(() => '')}`);
+    if (acked < floodLines) throw new Error(`the flood run ended after ${acked} of ${floodLines} lines: ${await page.evaluate(() => document.querySelector('[data-testid="run-error"]')?.textContent ?? '', undefined)}`);
     const floodMs = (flood.acks.at(-1)?.at ?? Number.NaN) - flood.firstLogAt;
     figures['logs.lines'] = acked;
     figures['logs.linesPerSec'] = (acked * 1000) / floodMs;
@@ -254,8 +184,11 @@ export async function logFigures(kubeconfig: string, floodLines: number): Promis
     const longest = duringFlood.sort((a, b) => b.duration - a.duration)[0];
     if (longest) console.error(`logs: the flood's longest task: ${describeLongestTask(flood, longest)} (positions are in the renderer's built script)`);
 
-    const slot = await page.getByTestId('log-terminal').boundingBox();
-    figures['logs.xtermOnlyLinesPerSec'] = await xtermOnlyLinesPerSec(browser, { width: slot?.width ?? 800, height: slot?.height ?? 300 }, floodLines);
+    const slot = await page.evaluate(() => {
+      const box = document.querySelector('[data-testid="log-terminal"]')?.getBoundingClientRect();
+      return { width: box?.width || 800, height: box?.height || 300 };
+    }, undefined);
+    figures['logs.xtermOnlyLinesPerSec'] = await xtermOnlyLinesPerSec(browser, slot, floodLines);
     // Its run cleans up after itself; the page's terminal is gone, so this run competes with nothing of the app.
     const floodSettings = agentSettingsOf({ ...defaultSettings(), image: `registry.example/aicr:logs-${floodLines}`, nodeSelector: { nodeGroup: 'customer-gpu' } });
     figures['logs.transportOnlyLinesPerSec'] = await transportOnlyLinesPerSec(page, browserMode.url, floodSettings, floodLines);

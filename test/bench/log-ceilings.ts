@@ -1,0 +1,92 @@
+/**
+ * The ceilings the app's log flood is compared with, measured in the same browser and run: xterm
+ * alone fed from memory, and the transport alone (main and the browser's WebSocket, no terminal).
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { AgentSettings } from '../../shared/contract.ts';
+import type { BareChromium, BarePage } from './bare-chromium.ts';
+
+const xtermFile = (file: string) => path.join(path.dirname(createRequire(import.meta.url).resolve('@xterm/xterm/package.json')), file);
+
+/**
+ * The ceiling: xterm alone in a blank page of the same browser, fed lines like the agent's (colour
+ * codes, ~100 bytes) from memory in slices of the most lines the app writes at once (its terminal feed
+ * writes smaller ones while the parser is still slow), in a terminal of the app's size.
+ */
+export async function xtermOnlyLinesPerSec(browser: BareChromium, size: { width: number; height: number }, lines: number): Promise<number> {
+  const page = await browser.newPage({ width: 1280, height: 800 });
+  try {
+    await page.evaluate((css) => document.head.append(Object.assign(document.createElement('style'), { textContent: css })), readFileSync(xtermFile('css/xterm.css'), 'utf8'));
+    // The library's UMD build defines window.Terminal when run as a plain script.
+    await page.evaluate((source) => (0, eval)(source) as unknown, readFileSync(xtermFile('lib/xterm.js'), 'utf8'));
+    return await page.evaluate(
+      ({ size, lines }) =>
+        new Promise<number>((resolve) => {
+          const slot = document.createElement('div');
+          Object.assign(slot.style, { width: `${size.width}px`, height: `${size.height}px` });
+          document.body.append(slot);
+          const { Terminal } = window as unknown as { Terminal: new (options: object) => { open(e: HTMLElement): void; write(d: string, cb?: () => void): void; scrollToBottom(): void } };
+          const terminal = new Terminal({ scrollback: 20_000, convertEol: true, disableStdin: true, fontSize: 12 });
+          terminal.open(slot);
+          const started = performance.now();
+          let queued = 0;
+          let written = 0;
+          // The app's window: at most 20,000 lines in xterm's queue, in slices of 1,300 (about 128 KB).
+          const pump = () => {
+            while (queued < lines && queued - written < 20_000) {
+              const first = queued;
+              const count = Math.min(1_300, lines - first);
+              queued += count;
+              const text = Array.from({ length: count }, (_v, i) => `\x1b[32m[agent] collecting measurement batch: line=${first + i + 1} of=${lines} collector=node-topology sample=${'c0ffee'.repeat(3)}\x1b[0m`).join('\n');
+              terminal.write(`${text}\n`, () => {
+                terminal.scrollToBottom();
+                written += count;
+                if (written === lines) resolve((lines * 1000) / (performance.now() - started));
+                else pump();
+              });
+            }
+          };
+          pump();
+        }),
+      { size, lines },
+    );
+  } finally {
+    await page.close();
+  }
+}
+
+/**
+ * The transport's ceiling: the same flood through main and the browser's WebSocket into a page of the
+ * app's origin that reads each batch (JSON.parse, as the app must) and acknowledges it at once,
+ * drawing nothing. No terminal can take lines faster than they arrive here.
+ */
+export async function transportOnlyLinesPerSec(page: BarePage, appUrl: string, settings: AgentSettings, lines: number): Promise<number> {
+  // Leaves the app (its connection closes, so it draws nothing of this run) for a page of the same origin.
+  await page.navigate(new URL('/transport-ceiling', appUrl).href);
+  return page.evaluate(
+    ({ settings, lines }) =>
+      new Promise<number>((resolve, reject) => {
+        const ws = new WebSocket(`ws://${location.host}/api`);
+        const timer = setTimeout(() => reject(new Error(`the transport-only flood did not bring ${lines} lines within 5 minutes`)), 300_000);
+        let received = 0;
+        let first = 0;
+        ws.onopen = () => ws.send(JSON.stringify({ id: 1, call: 'startRun', params: { context: 'aicr-admin', settings, timeoutMs: 300_000, cleanup: true } }));
+        ws.onmessage = (message) => {
+          const { id, ok, error, event } = JSON.parse(String(message.data)) as { id?: number; ok?: boolean; error?: { message: string }; event?: { type: string; event: { runId: string; type: string; lines?: string[] } } };
+          if (id === 1 && !ok) reject(new Error(`the transport-only flood did not start: ${error?.message}`));
+          if (event?.type !== 'run-event' || event.event.type !== 'log') return;
+          const count = event.event.lines?.length ?? 0;
+          first ||= performance.now();
+          received += count;
+          ws.send(JSON.stringify({ id: 0, call: 'ackLogs', params: { runId: event.event.runId, lines: count } }));
+          if (received < lines) return;
+          clearTimeout(timer);
+          resolve((received * 1000) / (performance.now() - first));
+        };
+      }),
+    { settings, lines },
+  );
+}
+
