@@ -44,6 +44,8 @@ async function objectsOfRun(runId: string): Promise<string[]> {
 }
 
 test('a newcomer captures a snapshot: context, selector, run, live logs, summary, saved file', async ({ page }) => {
+  const warnings: string[] = [];
+  page.on('console', (message) => ['warning', 'error'].includes(message.type()) && warnings.push(message.text()));
   await open(page);
   await expect(page.getByTestId('permissions-summary')).toHaveText('All 22 required permissions are granted');
   await expect(page.getByTestId('probe-aicr-admin')).toContainText('v1.');
@@ -57,6 +59,17 @@ test('a newcomer captures a snapshot: context, selector, run, live logs, summary
   await expect(page.getByTestId('run-outcome')).toHaveText('running');
   await page.screenshot({ path: `${SCREENSHOTS}/2-run-with-live-logs.png` });
   await expect(page.getByTestId('run-outcome')).toHaveText('done');
+  // Log text can be selected: the selection is drawn, and a click takes it away again.
+  const rows = await logs(page).boundingBox();
+  if (!rows) throw new Error('the log terminal has no box');
+  await page.mouse.move(rows.x + 4, rows.y + 4);
+  await page.mouse.down();
+  await page.mouse.move(rows.x + 240, rows.y + 36, { steps: 5 });
+  await page.mouse.up();
+  const selection = page.getByTestId('log-terminal').locator('.xterm-selection div');
+  await expect(selection).not.toHaveCount(0);
+  await page.mouse.click(rows.x + 300, rows.y + 60);
+  await expect(selection).toHaveCount(0);
   const summary = page.getByTestId('snapshot-summary');
   await expect(summary).toContainText(/Source node\s*gpu-node-[12]/);
   await expect(summary).toContainText(/GPU count\s*8/);
@@ -82,6 +95,7 @@ test('a newcomer captures a snapshot: context, selector, run, live logs, summary
   expect(exported).toBe(saved);
   expect(saved).toContain('source-node: gpu-node-');
   expect(await objectsOfRun(await shownRunId(page))).toEqual([]);
+  expect(warnings).toEqual([]);
 });
 
 test('a big snapshot shows its first lines at once; find and export wait for the whole of it', async ({ page }) => {
