@@ -19,7 +19,10 @@ import type { Terminal } from '@xterm/xterm';
 
 /** A slice's parse time to aim for: several fit in xterm's 12 ms, none makes a long task. */
 const SLICE_BUDGET_MS = 4;
-/** Before the first measurement: about 40 lines of agent output, quick even for an unoptimised parser. */
+/**
+ * Before the first measurement, and the first slice of every terminal: about 40 lines of agent
+ * output, quick even for an unoptimised parser.
+ */
 const FIRST_SLICE_CHARS = 4_096;
 /** About 1,300 lines of agent output: more would only save acknowledgements, not parsing. */
 const MAX_SLICE_CHARS = 128 * 1024;
@@ -83,6 +86,12 @@ export class TerminalFeed {
   /** The task the last slice's callback came in, and how many slices that task has parsed. */
   private callbackTask: object | undefined;
   private slicesThisTask = 0;
+  /**
+   * The most this terminal's next slice may hold: it starts small and doubles per slice. The parse
+   * time measured on another terminal does not hold for a new one's first slices (its buffer fills and
+   * starts to scroll): the benchmark's flood once began with a 54 ms task after a small run.
+   */
+  private sliceLimit = FIRST_SLICE_CHARS;
   private readonly terminal: Pick<Terminal, 'write'>;
   private readonly onParsed: (lines: number) => void;
   private drainWaiters: (() => void)[] = [];
@@ -123,7 +132,8 @@ export class TerminalFeed {
   }
 
   private writeNext(): void {
-    const slice = this.takeSlice(sliceChars());
+    const slice = this.takeSlice(Math.min(sliceChars(), this.sliceLimit));
+    this.sliceLimit = Math.min(2 * this.sliceLimit, MAX_SLICE_CHARS);
     this.writing = slice.length > 0;
     if (!this.writing) {
       const waiters = this.drainWaiters;

@@ -4,17 +4,21 @@
  * connections are pooled with keep-alive; bodies are capped; errors carry the API server's Status and
  * say what really failed (network, TLS trust, credentials). Messages never show a URL's user:password.
  */
-import http from 'node:http';
-import https from 'node:https';
+import type * as Http from 'node:http';
+import type * as ProxyAgents from './proxy-agents.ts';
 import { pipeline, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { HttpProxyAgent, HttpsProxyAgent } from 'hpagent';
-import { SocksProxyAgent } from 'socks-proxy-agent';
 import { ErrorCode, newError } from '../../shared/errors.ts';
 import { redactUrl, stripControlSequences } from '../../shared/terminal-text.ts';
 import { ContextAuth, type TlsSettings } from './auth.ts';
 import { isTlsTrustCode, isUnauthenticated, KubeApiError, KubeNetworkError, KubeTlsError } from './errors.ts';
 import type { ResolvedContext } from './kubeconfig.ts';
+
+// Node's own modules, not ES module imports: importing node:http as an ES module evaluates all of its
+// exports, and its lazy WebSocket export loads Node's fetch implementation (undici) with it, 20-40 ms
+// of every command's start-up (measured with `node --input-type=module -e`).
+const http = process.getBuiltinModule('node:http');
+const https = process.getBuiltinModule('node:https');
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
@@ -48,7 +52,7 @@ function buildQuery(query: Query | undefined): string {
   return text === '' ? '' : `?${text}`;
 }
 
-type AgentKind = http.Agent;
+type AgentKind = Http.Agent;
 
 export interface EncodedAnswer {
   statusCode: number;
@@ -73,6 +77,8 @@ export class KubeClient {
   readonly server: string;
   private readonly baseUrl: URL;
   private readonly proxyUrl: string | undefined;
+  /** Loaded with the first request through a proxy (see proxy-agents.ts). */
+  private proxyAgents: typeof ProxyAgents | undefined;
   private readonly auth: ContextAuth;
   private tls: TlsSettings | undefined;
   private agent: AgentKind | undefined;
@@ -140,7 +146,7 @@ export class KubeClient {
   }
 
   /** Opens a streaming GET (watch, follow logs); the caller owns the returned response and must consume or destroy it. */
-  async stream(path: string, options: Pick<RequestOptions, 'query' | 'signal'>): Promise<http.IncomingMessage> {
+  async stream(path: string, options: Pick<RequestOptions, 'query' | 'signal'>): Promise<Http.IncomingMessage> {
     const response = await this.send(path, { ...options, method: 'GET' });
     if (response.statusCode === undefined || response.statusCode >= 400) {
       const text = (await readBody(response, MAX_ERROR_BODY_BYTES, options.signal)).toString('utf8');
@@ -158,22 +164,25 @@ export class KubeClient {
     const tls = { ...this.tls, ...(cert ? { cert } : {}), ...(key ? { key } : {}) };
     const https_ = this.baseUrl.protocol === 'https:';
     const common = { keepAlive: true };
-    if (this.proxyUrl?.startsWith('socks')) this.agent = new SocksProxyAgent(this.proxyUrl, { ...tls, ...common, timeout: CONNECT_TIMEOUT_MS });
-    else if (this.proxyUrl) this.agent = https_ ? new HttpsProxyAgent({ ...tls, ...common, proxy: this.proxyUrl }) : new HttpProxyAgent({ ...common, proxy: this.proxyUrl });
-    else this.agent = https_ ? new https.Agent({ ...tls, ...common }) : new http.Agent(common);
+    if (this.proxyUrl) {
+      // send() loads them before it asks for an agent; never connect around a configured proxy.
+      if (!this.proxyAgents) throw new Error('the proxy agents are not loaded');
+      this.agent = this.proxyAgents.proxyAgent(this.proxyUrl, https_, tls, { ...common, connectTimeoutMs: CONNECT_TIMEOUT_MS });
+    } else this.agent = https_ ? new https.Agent({ ...tls, ...common }) : new http.Agent(common);
     this.agentIdentity = identity;
     return this.agent;
   }
 
-  private async send(path: string, options: SendOptions): Promise<http.IncomingMessage> {
+  private async send(path: string, options: SendOptions): Promise<Http.IncomingMessage> {
     options.signal?.throwIfAborted();
     const credentials = await this.auth.credentials(options.signal);
+    if (this.proxyUrl) this.proxyAgents ??= await import('./proxy-agents.ts');
     // Cancelled while credentials were fetched: an abort listener added now would never fire.
     options.signal?.throwIfAborted();
     const url = new URL(`${this.baseUrl.pathname.replace(/\/+$/, '')}${path}${buildQuery(options.query)}`, this.baseUrl);
     const method = options.method ?? 'GET';
     const payload = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
-    const headers: http.OutgoingHttpHeaders = { ...credentials.headers, Accept: options.accept ?? 'application/json', 'User-Agent': 'aicr-studio' };
+    const headers: Http.OutgoingHttpHeaders = { ...credentials.headers, Accept: options.accept ?? 'application/json', 'User-Agent': 'aicr-studio' };
     if (options.compressed) headers['Accept-Encoding'] = 'gzip';
     if (payload !== undefined) {
       headers['Content-Type'] = options.contentType ?? 'application/json';
@@ -235,7 +244,7 @@ export class KubeClient {
  * The body's bytes, decompressed, at most `limit` bytes of them (the limit counts decompressed bytes,
  * so a small compressed answer cannot unpack into more than the caller accepts).
  */
-async function readBody(response: http.IncomingMessage, limit: number, signal?: AbortSignal): Promise<Buffer> {
+async function readBody(response: Http.IncomingMessage, limit: number, signal?: AbortSignal): Promise<Buffer> {
   // An empty answer (204, 304, Content-Length: 0) has nothing to decompress, whatever its headers say.
   const empty = response.statusCode === 204 || response.statusCode === 304 || response.headers['content-length'] === '0';
   const source: Readable = response.headers['content-encoding'] === 'gzip' && !empty ? pipeline(response, createGunzip(), () => undefined) : response;

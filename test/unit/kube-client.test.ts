@@ -56,6 +56,27 @@ describe('KubeClient transport failures', () => {
     expect(Date.now() - started).toBeLessThan(2_000);
     expect((error as Error).name).toBe('TimeoutError');
   });
+  it('requests go through the configured proxy (HTTP CONNECT and SOCKS), never around it', async () => {
+    const asked: string[] = [];
+    // An HTTP proxy that notes what it is asked to connect to and refuses it.
+    const connectProxy = http.createServer();
+    connectProxy.on('connect', (req: http.IncomingMessage, socket: net.Socket) => {
+      asked.push(`CONNECT ${req.url}`);
+      socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+    });
+    // A SOCKS server that notes its greeting and hangs up.
+    const socks = net.createServer((socket) => socket.once('data', (greeting) => (asked.push(`SOCKS ${greeting[0]}`), socket.destroy())));
+    await Promise.all([connectProxy, socks].map((server) => new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))));
+    try {
+      for (const proxyUrl of [`http://127.0.0.1:${port(connectProxy)}`, `socks5h://127.0.0.1:${port(socks)}`]) {
+        const error = await clientFor('https://kube.example:6443', { proxyUrl }).request('/version', { timeoutMs: 2_000 }).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(Error);
+      }
+      expect(asked).toEqual(['CONNECT kube.example:6443', 'SOCKS 5']);
+    } finally {
+      await Promise.all([connectProxy, socks].map((server) => new Promise((resolve) => server.close(resolve))));
+    }
+  });
   it('a closed port is refused at once', async () => {
     const closed = net.createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));

@@ -110,6 +110,15 @@ describe('terminal feed', () => {
     expect(terminal.parsed).toHaveLength(3_000);
   });
 
+  it("a new terminal starts with small slices, doubling, whatever another terminal's parse time says", async () => {
+    await feedBatches(new ParsingTerminal(0.0005), 20, 1_000); // a fast parser: slices of the most
+    expect(feedModule.sliceChars()).toBe(128 * 1024);
+    const fresh = new ParsingTerminal(0.0005);
+    await feedBatches(fresh, 20, 1_000);
+    // 100 characters a line: 4, 8, 16, 32, 64 KB, then 128 KB.
+    expect(fresh.writes.slice(0, 7)).toEqual([41, 82, 164, 328, 656, 1_311, 1_311]);
+  });
+
   it('a slice holds at least one line, however long', async () => {
     const terminal = new ParsingTerminal(0.001);
     const acked: number[] = [];
