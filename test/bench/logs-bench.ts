@@ -73,12 +73,14 @@ function instrumentPage(): void {
 
 const resetCounters = (page: BarePage) => page.evaluate(() => Object.assign(window.__bench, { firstLogAt: 0, firstLogPerf: 0, acks: [], longTasks: [], longFrames: [] }), undefined);
 
-/** What the frame holding the longest task did, for the report when the task is over budget. */
+/** What the frame around the longest task did (the one overlapping it most), for the report. */
 function describeLongestTask(flood: BenchCounters, longest: { start: number; duration: number }): string {
-  const frame = flood.longFrames.find((f) => f.start <= longest.start + 1 && f.start + f.duration >= longest.start + longest.duration - 1);
+  const overlap = (f: { start: number; duration: number }) => Math.min(f.start + f.duration, longest.start + longest.duration) - Math.max(f.start, longest.start);
+  const frame = flood.longFrames.filter((f) => overlap(f) > 0).sort((a, b) => overlap(b) - overlap(a))[0];
   const at = `${Math.round(longest.duration)} ms, ${Math.round(longest.start - flood.firstLogPerf)} ms into the flood`;
-  if (!frame) return `${at}; no long animation frame holds it`;
-  return `${at}; its frame: ${Math.round(frame.duration)} ms, rendering ${Math.round(frame.renderMs)} ms, scripts: ${frame.scripts.join(', ') || 'none'}`;
+  if (!frame) return `${at}; no long animation frame overlaps it`;
+  const offset = Math.round(frame.start - longest.start);
+  return `${at}; the frame overlapping it (from ${offset} ms after its start): ${Math.round(frame.duration)} ms, rendering ${Math.round(frame.renderMs)} ms, scripts: ${frame.scripts.join(', ') || 'none'}`;
 }
 
 const shownRun = () => (document.querySelector('[aria-label="shown run"]') as HTMLSelectElement | null)?.value ?? '';
