@@ -70,8 +70,8 @@ function nextTask(run: () => void): void {
     const channel = new MessageChannel();
     const queued: (() => void)[] = [];
     channel.port1.onmessage = () => queued.shift()?.();
-    inNewTask = (queue) => {
-      queued.push(queue);
+    inNewTask = (next) => {
+      queued.push(next);
       channel.port2.postMessage(null);
     };
   }

@@ -1,8 +1,8 @@
 /**
  * xterm asks its selection service for a redraw on every scroll, and the DOM renderer answers each
  * one by drawing every row again, whether anything is selected or not (xtermjs/xterm.js#4633): in a
- * log flood every frame drew all rows twice, and the first frame of a run measured each glyph's width
- * twice over. Redraw requests are passed on while there is a selection, and once more to erase it.
+ * log flood every frame drew all rows twice. Redraw requests are passed on while there is a
+ * selection, and once more to erase it.
  */
 import type { Terminal } from '@xterm/xterm';
 
