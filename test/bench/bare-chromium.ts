@@ -90,9 +90,10 @@ export async function launchBareChromium(executable = process.env.AICR_CHROMIUM 
         await call('Page.addScriptToEvaluateOnNewDocument', { source });
       },
       async navigate(url) {
+        // The old document is marked, so that a page of the same origin is not taken for the new one.
+        await evaluate(() => void Object.assign(window, { __leaving: true }), undefined);
         await call('Page.navigate', { url });
-        // Loaded once the new document (not the old one) is complete.
-        await page.waitFor((target) => location.href.startsWith(target) && document.readyState === 'complete', new URL(url).origin, `loading ${new URL(url).pathname}`, 30_000);
+        await page.waitFor(() => !('__leaving' in window) && document.readyState === 'complete', undefined, `loading ${new URL(url).pathname}`, 30_000);
       },
       async fill(selector, text) {
         await page.waitFor((s) => document.querySelector(s) !== null, selector, `${selector} to appear`, 30_000);

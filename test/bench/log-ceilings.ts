@@ -76,10 +76,14 @@ export async function transportOnlyLinesPerSec(page: BarePage, appUrl: string, s
         const timer = setTimeout(() => reject(new Error(`the transport-only flood did not bring ${lines} lines within 5 minutes`)), 300_000);
         let received = 0;
         let first = 0;
+        let runId: string | undefined;
         ws.onopen = () => ws.send(JSON.stringify({ id: 1, call: 'startRun', params: { context: 'aicr-admin', settings, timeoutMs: 300_000, cleanup: true } }));
         ws.onmessage = (message) => {
-          const { id, ok, error, event } = JSON.parse(String(message.data)) as { id?: number; ok?: boolean; error?: { message: string }; event?: { type: string; event: { runId: string; type: string; lines?: string[] } } };
+          type Event = { type: 'run-event'; event: { runId: string; type: string; lines?: string[] } } | { type: 'run-summary'; run: { runId: string; outcome: string } };
+          const { id, ok, result, error, event } = JSON.parse(String(message.data)) as { id?: number; ok?: boolean; result?: { runId: string }; error?: { message: string }; event?: Event };
           if (id === 1 && !ok) reject(new Error(`the transport-only flood did not start: ${error?.message}`));
+          if (id === 1 && ok) runId = result?.runId;
+          if (event?.type === 'run-summary' && event.run.runId === runId && event.run.outcome !== 'running') reject(new Error(`the transport-only flood ended ${event.run.outcome} after ${received} of ${lines} lines`));
           if (event?.type !== 'run-event' || event.event.type !== 'log') return;
           const count = event.event.lines?.length ?? 0;
           first ||= performance.now();
