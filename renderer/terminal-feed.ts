@@ -14,8 +14,16 @@
  * benchmark) the renderer's thread is preempted inside such tasks, and 12 ms of parsing stretched
  * past 50 ms. So at most {@link SLICES_PER_TASK} slices are parsed per task (about 8 ms); the next
  * one is written from a new task, which lets the browser draw and take input in between.
+ *
+ * In a flood, lines can arrive faster than xterm parses them. A terminal keeps a bounded scrollback,
+ * so a line followed by a scrollback's and a screen's worth of lines is never seen: such lines are
+ * passed over, their colour state written in their place (colour-state.ts), while the view follows
+ * the end (a reader scrolled up may be reading them). For lines to pile up in front of xterm at all,
+ * taking them in must not wait for parsing: while the view follows, a task of slices is followed by a
+ * pause as long as it took, leaving half the thread to the WebSocket's messages.
  */
 import type { Terminal } from '@xterm/xterm';
+import { colourStateAfter } from './colour-state.ts';
 
 /** A slice's parse time to aim for: several fit in xterm's 12 ms, none makes a long task. */
 const SLICE_BUDGET_MS = 4;
@@ -78,14 +86,26 @@ function nextTask(run: () => void): void {
   inNewTask(run);
 }
 
+export interface PassOver {
+  /** Whether lines may be passed over now (the view follows the end). */
+  allowed(): boolean;
+  /** Lines the terminal keeps (scrollback and screen): a line with this many after it is never seen. */
+  keepLines(): number;
+}
+
 export class TerminalFeed {
   private readonly batches: string[][] = [];
+  private queuedLines = 0;
+  /** The colour state of lines passed over, written before the next slice. */
+  private carry = '';
   /** Lines of the first batch already written. */
   private offset = 0;
   private writing = false;
   /** The task the last slice's callback came in, and how many slices that task has parsed. */
   private callbackTask: object | undefined;
   private slicesThisTask = 0;
+  /** When this task's first slice was written. */
+  private taskStartedAt = 0;
   /**
    * The most this terminal's next slice may hold: it starts small and doubles per slice. The parse
    * time measured on another terminal does not hold for a new one's first slices (its buffer fills and
@@ -93,16 +113,21 @@ export class TerminalFeed {
    */
   private sliceLimit = FIRST_SLICE_CHARS;
   private readonly terminal: Pick<Terminal, 'write'>;
-  private readonly onParsed: (lines: number) => void;
+  private readonly onTaken: (lines: number) => void;
+  private readonly passOver: PassOver | undefined;
   private drainWaiters: (() => void)[] = [];
 
-  /** `onParsed` is called once a slice is parsed, with its line count (the run's flow control counts them). */
-  constructor(terminal: Pick<Terminal, 'write'>, onParsed: (lines: number) => void) {
+  /**
+   * `onTaken` is called with a line count once lines are parsed or passed over (the run's flow control
+   * counts them); without `passOver`, every line is parsed.
+   */
+  constructor(terminal: Pick<Terminal, 'write'>, onTaken: (lines: number) => void, passOver?: PassOver) {
     this.terminal = terminal;
-    this.onParsed = onParsed;
+    this.onTaken = onTaken;
+    this.passOver = passOver;
   }
 
-  /** Resolves once every line pushed so far is parsed. */
+  /** Resolves once every line pushed so far is parsed or passed over. */
   drained(): Promise<void> {
     if (!this.writing) return Promise.resolve();
     return new Promise((resolve) => this.drainWaiters.push(resolve));
@@ -111,7 +136,36 @@ export class TerminalFeed {
   push(lines: string[]): void {
     if (lines.length === 0) return;
     this.batches.push(lines);
+    this.queuedLines += lines.length;
+    this.passOverUnseen();
     if (!this.writing) this.writeNext();
+  }
+
+  /**
+   * Passes over queued lines that enough later lines will push out of the terminal before anyone could
+   * see them (they are counted as taken); their colour state is written in their place.
+   */
+  private passOverUnseen(): void {
+    if (!this.passOver?.allowed()) return;
+    let excess = this.queuedLines - this.passOver.keepLines();
+    let passed = 0;
+    while (excess > 0) {
+      const batch = this.batches[0] as string[];
+      const end = Math.min(batch.length, this.offset + excess);
+      // Checked as one text: a call per line cost more than the rest of taking a batch in.
+      const state = colourStateAfter(this.carry, batch.slice(this.offset, end).join('\n'));
+      if (state === undefined) break;
+      this.carry = state;
+      passed += end - this.offset;
+      excess -= end - this.offset;
+      this.queuedLines -= end - this.offset;
+      this.offset = end;
+      if (this.offset >= batch.length) {
+        this.batches.shift();
+        this.offset = 0;
+      }
+    }
+    if (passed > 0) this.onTaken(passed);
   }
 
   /** The next lines up to `chars` characters, at least one line. */
@@ -122,6 +176,7 @@ export class TerminalFeed {
       const batch = this.batches[0] as string[];
       const line = batch[this.offset++] as string;
       slice.push(line);
+      this.queuedLines--;
       size += line.length + 1;
       if (this.offset >= batch.length) {
         this.batches.shift();
@@ -141,18 +196,22 @@ export class TerminalFeed {
       for (const resolve of waiters) resolve();
       return;
     }
-    const text = `${slice.join('\n')}\n`;
+    const text = `${this.carry}${slice.join('\n')}\n`;
+    this.carry = '';
     const writtenIn = currentTask();
     const writtenAt = performance.now();
+    if (writtenIn !== this.callbackTask) this.taskStartedAt = writtenAt;
     this.terminal.write(text, () => {
       const parsedIn = currentTask();
       if (parsedIn === writtenIn) observeParse(text.length, performance.now() - writtenAt);
-      this.onParsed(slice.length);
+      this.onTaken(slice.length);
       if (parsedIn !== this.callbackTask) {
         this.callbackTask = parsedIn;
         this.slicesThisTask = 0;
       }
       if (++this.slicesThisTask < SLICES_PER_TASK) this.writeNext();
+      // While lines may be passed over, taking them in comes first (see above).
+      else if (this.queuedLines > 0 && this.passOver?.allowed()) setTimeout(() => this.writeNext(), performance.now() - this.taskStartedAt);
       else nextTask(() => this.writeNext());
     });
   }

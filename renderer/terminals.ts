@@ -1,18 +1,22 @@
 /**
  * One xterm terminal per run, created when the run starts and kept after its pod ends, so switching
  * between runs loses nothing. Log batches are written straight from the transport (never through the
- * store) and acknowledged once xterm has processed them: main's flow control then paces the log
- * stream to what the terminal can take. Scrollback is bounded. A terminal takes lines before it is
- * shown; it is opened in the view the first time it appears there.
+ * store) and acknowledged once xterm has parsed them, or passed them over as lines its bounded
+ * scrollback would lose unseen (terminal-feed.ts): main's flow control then paces the log stream to
+ * what the terminal can take. A terminal takes lines before it is shown; it is opened in the view
+ * the first time it appears there.
  */
 import { FitAddon } from '@xterm/addon-fit';
 import { SearchAddon } from '@xterm/addon-search';
 import { Terminal } from '@xterm/xterm';
+import { SCROLLBACK_LINES } from '../shared/log-window.ts';
+import { summedAtMostEvery } from './summed-counts.ts';
 import { TerminalFeed } from './terminal-feed.ts';
 import { skipIdleSelectionRedrawsOf } from './terminal-selection.ts';
 import { api } from './transport.ts';
 
-export const SCROLLBACK_LINES = 20_000;
+/** Acknowledgements go out at once, then at most one per this many milliseconds: each is a call with a reply. */
+const ACK_INTERVAL_MS = 10;
 
 export interface RunTerminal {
   terminal: Terminal;
@@ -42,11 +46,16 @@ export function terminalFor(runId: string): RunTerminal {
   const search = new SearchAddon();
   terminal.loadAddon(fit);
   terminal.loadAddon(search);
-  // Each slice is acknowledged once parsed: main's flow control counts what xterm has taken.
-  const feed = new TerminalFeed(terminal, (lines) => {
-    if (entry.follow) terminal.scrollToBottom();
-    void api.call('ackLogs', { runId, lines });
-  });
+  // Lines are acknowledged once parsed or passed over: main's flow control counts what the terminal has taken.
+  const acknowledge = summedAtMostEvery(ACK_INTERVAL_MS, (lines) => void api.call('ackLogs', { runId, lines }));
+  const feed = new TerminalFeed(
+    terminal,
+    (lines) => {
+      if (entry.follow) terminal.scrollToBottom();
+      acknowledge(lines);
+    },
+    { allowed: () => entry.follow, keepLines: () => SCROLLBACK_LINES + terminal.rows },
+  );
   const entry: RunTerminal = { terminal, feed, fit, search, follow: true, lines: 0 };
   terminals.set(runId, entry);
   api.onEvent((event) => {

@@ -4,10 +4,10 @@
  * it was sent (credit-based flow control), so a flood neither freezes the window nor grows memory:
  * the wait propagates to the pods/log stream, which stops reading.
  */
+import { LINES_IN_FLIGHT } from '../../shared/log-window.ts';
+
 const FLUSH_MS = 30;
 const MAX_BATCH_LINES = 2_000;
-/** Lines sent but not yet acknowledged above which the producer waits. */
-export const HIGH_WATERMARK_LINES = 20_000;
 
 export class LogFlow {
   /** Returns false when nobody will acknowledge the batch (no window open): it then costs no credit. */
@@ -28,7 +28,7 @@ export class LogFlow {
     this.pending.push(...lines);
     if (this.pending.length >= MAX_BATCH_LINES) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
-    while (!this.closed && this.unacked + this.pending.length > HIGH_WATERMARK_LINES) {
+    while (!this.closed && this.unacked + this.pending.length > LINES_IN_FLIGHT) {
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
   }
@@ -57,7 +57,7 @@ export class LogFlow {
   }
 
   private wake(): void {
-    if (this.closed || this.unacked + this.pending.length <= HIGH_WATERMARK_LINES / 2) {
+    if (this.closed || this.unacked + this.pending.length <= LINES_IN_FLIGHT / 2) {
       const waiters = this.waiters;
       this.waiters = [];
       for (const wake of waiters) wake();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { HIGH_WATERMARK_LINES, LogFlow } from '../../electron/service/log-flow.ts';
+import { LogFlow } from '../../electron/service/log-flow.ts';
+import { LINES_IN_FLIGHT } from '../../shared/log-window.ts';
 
 const lines = (n: number, tag = 'l') => Array.from({ length: n }, (_v, i) => `${tag}${i}`);
 
@@ -22,13 +23,13 @@ describe('log lines on their way to a renderer', () => {
     const flow = new LogFlow((batch) => (sent.push(batch), true));
     let released = false;
     const producer = (async () => {
-      for (let i = 0; i < 30; i++) await flow.push(lines(1000, `b${i}-`));
+      for (let i = 0; i < LINES_IN_FLIGHT / 1000 + 10; i++) await flow.push(lines(1000, `b${i}-`));
       released = true;
     })();
     await new Promise((r) => setTimeout(r, 100));
     expect(released).toBe(false);
     const inFlight = sent.reduce((n, b) => n + b.length, 0);
-    expect(inFlight).toBeLessThanOrEqual(HIGH_WATERMARK_LINES + 2_000);
+    expect(inFlight).toBeLessThanOrEqual(LINES_IN_FLIGHT + 2_000);
     // The renderer catches up, batch by batch.
     while (!released) {
       const total = sent.reduce((n, b) => n + b.length, 0);
@@ -42,12 +43,14 @@ describe('log lines on their way to a renderer', () => {
 
   it('without a window to acknowledge, nothing waits; closing releases a waiting producer', async () => {
     const flow = new LogFlow(() => false);
-    for (let i = 0; i < 50; i++) await flow.push(lines(1000));
+    for (let i = 0; i < LINES_IN_FLIGHT / 1000 + 10; i++) await flow.push(lines(1000));
     const stuck = new LogFlow(() => true);
     const waiting = (async () => {
-      for (let i = 0; i < 30; i++) await stuck.push(lines(1000));
+      for (let i = 0; i < LINES_IN_FLIGHT / 1000 + 10; i++) await stuck.push(lines(1000));
+      return 'released';
     })();
     await new Promise((r) => setTimeout(r, 50));
+    expect(await Promise.race([waiting, Promise.resolve('waiting')])).toBe('waiting');
     stuck.close();
     await waiting;
   });

@@ -141,4 +141,32 @@ describe('terminal feed', () => {
     expect(terminal.parsed).toHaveLength(5);
     expect(feedModule.sliceChars()).toBe(4_096);
   });
+
+  it('while lines may be passed over, a task of slices is followed by a pause as long as it took (taking lines in comes first)', async () => {
+    const terminal = new ParsingTerminal(0.01); // a 4 ms slice is 400 lines
+    const events: { kind: 'write' | 'parsed'; at: number }[] = [];
+    let taken = 0;
+    const feed = new feedModule.TerminalFeed(
+      { write: (data: string, callback: () => void) => (events.push({ kind: 'write', at: performance.now() }), terminal.write(data, () => (events.push({ kind: 'parsed', at: performance.now() }), callback()))) },
+      (lines) => (taken += lines),
+      { allowed: () => true, keepLines: () => 1e9 }, // nothing to pass over: every line is parsed
+    );
+    for (let b = 0; b < 10; b++) feed.push(Array.from({ length: 1_000 }, (_v, i) => `line ${b * 1_000 + i} `.padEnd(99, 'x')));
+    await feed.drained();
+    expect(taken).toBe(10_000);
+    expect(terminal.parsed).toHaveLength(10_000);
+    // A pause: a write that did not follow its parse at once. The thread is left alone about half the time.
+    let paused = 0;
+    let pauses = 0;
+    for (let i = 1; i < events.length; i++) {
+      const [before, event] = [events[i - 1], events[i]] as [{ at: number; kind: string }, { at: number; kind: string }];
+      if (before.kind === 'parsed' && event.kind === 'write' && event.at - before.at >= 0.5) {
+        pauses++;
+        paused += event.at - before.at;
+      }
+    }
+    const elapsed = (events.at(-1)?.at ?? 0) - (events[0]?.at ?? 0);
+    expect(paused).toBeGreaterThan(0.35 * elapsed);
+    expect(pauses).toBeGreaterThan(3);
+  });
 });
