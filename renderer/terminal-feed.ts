@@ -210,8 +210,9 @@ export class TerminalFeed {
         this.slicesThisTask = 0;
       }
       if (++this.slicesThisTask < SLICES_PER_TASK) this.writeNext();
-      // While lines may be passed over, taking them in comes first (see above).
-      else if (this.queuedLines > 0 && this.passOver?.allowed()) setTimeout(() => this.writeNext(), performance.now() - this.taskStartedAt);
+      // While lines may be passed over, taking them in comes first (see above). Not in a hidden page:
+      // nothing is drawn there, and the browser holds timers back to once a second or less often.
+      else if (this.queuedLines > 0 && this.passOver?.allowed() && globalThis.document?.visibilityState !== 'hidden') setTimeout(() => this.writeNext(), performance.now() - this.taskStartedAt);
       else nextTask(() => this.writeNext());
     });
   }
