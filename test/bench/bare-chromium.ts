@@ -34,6 +34,8 @@ export interface BarePage {
 }
 
 export interface BareChromium {
+  /** The browser's process; its renderers, GPU and network processes run below it. */
+  pid: number;
   newPage(size: { width: number; height: number }): Promise<BarePage>;
   close(): Promise<void>;
 }
@@ -121,6 +123,7 @@ export async function launchBareChromium(executable = process.env.AICR_CHROMIUM 
   }
 
   return {
+    pid: chrome.pid as number,
     newPage,
     async close() {
       socket.close();

@@ -61,40 +61,59 @@ export async function xtermOnlyLinesPerSec(browser: BareChromium, size: { width:
   }
 }
 
+/** What the transport-only page records. */
+interface TransportProgress {
+  received: number;
+  first: number;
+  last: number;
+  error?: string;
+}
+
+declare global {
+  interface Window {
+    __transport: TransportProgress;
+  }
+}
+
 /**
  * The transport's ceiling: the same flood through main and the browser's WebSocket into a page of the
  * app's origin that reads each batch (JSON.parse, as the app must) and acknowledges it at once,
- * drawing nothing. No terminal can take lines faster than they arrive here.
+ * drawing nothing. No terminal can take lines faster than they arrive here. `cpuFrom` is called at the
+ * first batch; what it returns is called once every line came (the CPU time of the flood itself).
  */
-export async function transportOnlyLinesPerSec(page: BarePage, appUrl: string, settings: AgentSettings, lines: number): Promise<number> {
+export async function transportOnlyFlood<T>(page: BarePage, appUrl: string, settings: AgentSettings, lines: number, cpuFrom: () => () => T): Promise<{ linesPerSec: number; cpu: T }> {
   // Leaves the app (its connection closes, so it draws nothing of this run) for a page of the same origin.
   await page.navigate(new URL('/transport-ceiling', appUrl).href);
-  return page.evaluate(
-    ({ settings, lines }) =>
-      new Promise<number>((resolve, reject) => {
-        const ws = new WebSocket(`ws://${location.host}/api`);
-        const timer = setTimeout(() => reject(new Error(`the transport-only flood did not bring ${lines} lines within 5 minutes`)), 300_000);
-        let received = 0;
-        let first = 0;
-        let runId: string | undefined;
-        ws.onopen = () => ws.send(JSON.stringify({ id: 1, call: 'startRun', params: { context: 'aicr-admin', settings, timeoutMs: 300_000, cleanup: true } }));
-        ws.onmessage = (message) => {
-          type Event = { type: 'run-event'; event: { runId: string; type: string; lines?: string[] } } | { type: 'run-summary'; run: { runId: string; outcome: string } };
-          const { id, ok, result, error, event } = JSON.parse(String(message.data)) as { id?: number; ok?: boolean; result?: { runId: string }; error?: { message: string }; event?: Event };
-          if (id === 1 && !ok) reject(new Error(`the transport-only flood did not start: ${error?.message}`));
-          if (id === 1 && ok) runId = result?.runId;
-          if (event?.type === 'run-summary' && event.run.runId === runId && event.run.outcome !== 'running') reject(new Error(`the transport-only flood ended ${event.run.outcome} after ${received} of ${lines} lines`));
-          if (event?.type !== 'run-event' || event.event.type !== 'log') return;
-          const count = event.event.lines?.length ?? 0;
-          first ||= performance.now();
-          received += count;
-          ws.send(JSON.stringify({ id: 0, call: 'ackLogs', params: { runId: event.event.runId, lines: count } }));
-          if (received < lines) return;
-          clearTimeout(timer);
-          resolve((received * 1000) / (performance.now() - first));
-        };
-      }),
+  await page.evaluate(
+    ({ settings, lines }) => {
+      const progress: TransportProgress = { received: 0, first: 0, last: 0 };
+      window.__transport = progress;
+      const ws = new WebSocket(`ws://${location.host}/api`);
+      let runId: string | undefined;
+      ws.onopen = () => ws.send(JSON.stringify({ id: 1, call: 'startRun', params: { context: 'aicr-admin', settings, timeoutMs: 300_000, cleanup: true } }));
+      ws.onmessage = (message) => {
+        type Event = { type: 'run-event'; event: { runId: string; type: string; lines?: string[] } } | { type: 'run-summary'; run: { runId: string; outcome: string } };
+        const { id, ok, result, error, event } = JSON.parse(String(message.data)) as { id?: number; ok?: boolean; result?: { runId: string }; error?: { message: string }; event?: Event };
+        if (id === 1 && !ok) progress.error = `the transport-only flood did not start: ${error?.message}`;
+        if (id === 1 && ok) runId = result?.runId;
+        if (event?.type === 'run-summary' && event.run.runId === runId && event.run.outcome !== 'running' && progress.received < lines) progress.error = `the transport-only flood ended ${event.run.outcome} after ${progress.received} of ${lines} lines`;
+        if (event?.type !== 'run-event' || event.event.type !== 'log') return;
+        const count = event.event.lines?.length ?? 0;
+        progress.first ||= performance.now();
+        progress.received += count;
+        progress.last = performance.now();
+        ws.send(JSON.stringify({ id: 0, call: 'ackLogs', params: { runId: event.event.runId, lines: count } }));
+      };
+    },
     { settings, lines },
   );
+  // Until `lines` lines came (0: the first batch), or the flood failed.
+  const arrived = (wanted: number) => Boolean(window.__transport.error) || (wanted === 0 ? window.__transport.first > 0 : window.__transport.received >= wanted);
+  await page.waitFor(arrived, 0, "the transport-only flood's first lines", 120_000, 20);
+  const cpuUntilNow = cpuFrom();
+  await page.waitFor(arrived, lines, `all ${lines} lines of the transport-only flood`, 300_000, 100);
+  const cpu = cpuUntilNow();
+  const progress = await page.evaluate(() => window.__transport, undefined);
+  if (progress.error) throw new Error(progress.error);
+  return { linesPerSec: (progress.received * 1000) / (progress.last - progress.first), cpu };
 }
-

@@ -7,6 +7,8 @@
  *     written into xterm, the renderer's longest main-thread task in that time, and the peak memory of
  *     the main process; against a raw HTTPS read of the same pods/log stream (same query) afterwards,
  *     xterm alone fed from memory, and the transport alone (main and the browser's WebSocket, no terminal).
+ *     Where the flood's CPU time went (the machine, main, the browser) and the raw read's, against what
+ *     the machine's cores could give a flood going at the budget's pace.
  * The browser is driven over a bare DevTools connection (bare-chromium.ts), so that it does not copy
  * the flood's WebSocket frames to the benchmark as it does for Playwright.
  */
@@ -22,7 +24,8 @@ import { paths } from '../../electron/kube/paths.ts';
 import { agentSettingsOf, defaultSettings } from '../../renderer/settings.ts';
 import { startBrowserMode } from '../cluster/browser-mode.ts';
 import { launchBareChromium, type BarePage } from './bare-chromium.ts';
-import { transportOnlyLinesPerSec, xtermOnlyLinesPerSec } from './log-ceilings.ts';
+import { countCpu, MACHINE_CORES } from './cpu-time.ts';
+import { transportOnlyFlood, xtermOnlyLinesPerSec } from './log-ceilings.ts';
 
 /** What the instrumented page records (epoch milliseconds, comparable with the kubelet's timestamps). */
 interface BenchCounters {
@@ -158,8 +161,11 @@ export async function logFigures(kubeconfig: string, floodLines: number): Promis
     // The flood, its resources kept so the same stream can be read raw afterwards.
     await resetCounters(page);
     const floodRun = await startRun(page, `registry.example/aicr:logs-${floodLines}`, true);
+    // CPU is counted from the first batch in the page: before it, the simulated agent writes all its lines at once.
+    await page.waitFor(() => window.__bench.firstLogAt > 0, undefined, "the flood's first lines in the page", 120_000, 20);
+    const floodCpu = countCpu([browserMode.pid, browser.pid]);
     // Until every line is in xterm, or the run ended without them (then the figures would be wrong).
-    for (const deadline = Date.now() + 600_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 500))) {
+    for (const deadline = Date.now() + 600_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 100))) {
       const progress = await page.evaluate(
         () => ({
           acked: window.__bench.acks.reduce((sum, a) => sum + a.lines, 0),
@@ -170,6 +176,7 @@ export async function logFigures(kubeconfig: string, floodLines: number): Promis
       if (process.env.AICR_BENCH_VERBOSE) console.error(`flood: ${progress.acked} lines in xterm, run ${progress.outcome}`);
       if (progress.acked >= floodLines || ['failed', 'cancelled'].includes(progress.outcome)) break;
     }
+    const cpu = floodCpu();
     const flood = await page.evaluate(() => window.__bench, undefined);
     figures['logs.mainRssMb'] = peakRssMb(browserMode.pid);
     await waitForOutcome(page, 'done', 120_000);
@@ -178,6 +185,9 @@ export async function logFigures(kubeconfig: string, floodLines: number): Promis
     const floodMs = (flood.acks.at(-1)?.at ?? Number.NaN) - flood.firstLogAt;
     figures['logs.lines'] = acked;
     figures['logs.linesPerSec'] = (acked * 1000) / floodMs;
+    figures['logs.floodBusyCores'] = cpu.machineSeconds / cpu.wallSeconds;
+    figures['logs.floodCpuSeconds'] = cpu.machineSeconds;
+    [figures['logs.floodMainCpuSeconds'], figures['logs.floodBrowserCpuSeconds']] = cpu.treeSeconds;
     // Tasks overlapping the flood, from its first batch to its last line in xterm (not the Run click before
     // it). The browser reports only tasks of 50 ms or more; none means every task was shorter.
     const floodEnd = flood.acks.at(-1)?.perf ?? Infinity;
@@ -193,9 +203,16 @@ export async function logFigures(kubeconfig: string, floodLines: number): Promis
     figures['logs.xtermOnlyLinesPerSec'] = await xtermOnlyLinesPerSec(browser, slot, floodLines);
     // Its run cleans up after itself; the page's terminal is gone, so this run competes with nothing of the app.
     const floodSettings = agentSettingsOf({ ...defaultSettings(), image: `registry.example/aicr:logs-${floodLines}`, nodeSelector: { nodeGroup: 'customer-gpu' } });
-    figures['logs.transportOnlyLinesPerSec'] = await transportOnlyLinesPerSec(page, browserMode.url, floodSettings, floodLines);
-    const raw = await rawLogRead(admin, await agentPod(admin, floodRun));
+    const transport = await transportOnlyFlood(page, browserMode.url, floodSettings, floodLines, () => countCpu());
+    figures['logs.transportOnlyLinesPerSec'] = transport.linesPerSec;
+    figures['logs.transportOnlyCpuSeconds'] = transport.cpu.machineSeconds;
+    const rawPod = await agentPod(admin, floodRun);
+    const rawCpu = countCpu();
+    const raw = await rawLogRead(admin, rawPod);
+    figures['logs.rawCpuSeconds'] = rawCpu().machineSeconds;
     figures['logs.rawLinesPerSec'] = (raw.lines * 1000) / raw.ms;
+    // The most CPU time the machine's cores could give a flood going at the budget's pace.
+    figures['logs.cpuSecondsAtBudget'] = (MACHINE_CORES * floodLines) / (0.7 * figures['logs.rawLinesPerSec']);
     for (const leftover of await listLeftoverRuns(admin, {}, AbortSignal.timeout(30_000))) {
       if (leftover.runId === floodRun) await removeLeftoverRun(admin, leftover, AbortSignal.timeout(60_000));
     }
