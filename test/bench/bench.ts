@@ -82,7 +82,7 @@ const rows = Object.entries(figures).map(([name, value]) => {
 });
 const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => (r[i] as string).length)));
 for (const row of rows) console.log(row.map((cell, i) => (i < 3 ? cell.padEnd(widths[i] as number) : cell)).join('  '));
-const missing = [...Object.keys(BUDGETS), 'logs.rawLinesPerSec', 'logs.xtermOnlyLinesPerSec', 'logs.transportOnlyLinesPerSec'].filter((name) => figures[name] === undefined || Number.isNaN(figures[name]));
+const missing = [...Object.keys(BUDGETS), 'logs.rawLinesPerSec', 'logs.xtermOnlyLinesPerSec', 'logs.transportOnlyLinesPerSec', 'logs.floodCpuSeconds', 'logs.transportOnlyCpuSeconds', 'logs.rawCpuSeconds'].filter((name) => figures[name] === undefined || Number.isNaN(figures[name]));
 if (only !== undefined) console.log(`\nonly the ${only.join(', ')} benchmarks: nothing written`);
 else if (missing.length > 0) {
   console.error(`\nbenchmark figures missing: ${missing.join(', ')}`);
