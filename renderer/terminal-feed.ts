@@ -152,7 +152,7 @@ export class TerminalFeed {
     while (excess > 0) {
       const batch = this.batches[0] as string[];
       const end = Math.min(batch.length, this.offset + excess);
-      // Checked as one text: a call per line cost more than the rest of taking a batch in.
+      // Checked as one text: one regular expression run per batch rather than one per line.
       const state = colourStateAfter(this.carry, batch.slice(this.offset, end).join('\n'));
       if (state === undefined) break;
       this.carry = state;
