@@ -182,6 +182,28 @@ test('a failing agent shows the error and its last log lines', async ({ page }) 
   await expect(page.getByTestId('run-error')).toContainText('[agent] command failed');
 });
 
+test('a log flood ends with the terminal holding its last lines in order, as many as the scrollback keeps, in colour', async ({ page }) => {
+  const FLOOD = 50_000;
+  await open(page);
+  await runImage(page, `registry.example/aicr:logs-${FLOOD}`);
+  await expect(page.getByTestId('run-outcome')).toHaveText('done', { timeout: 60_000 });
+  // The terminal may still be working through the end of the flood; the snapshot opens once it has.
+  await expect(page.getByTestId('snapshot-summary')).toBeVisible({ timeout: 60_000 });
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Download' }).click();
+  const lines = readFileSync(await (await download).path(), 'utf8').trimEnd().split('\n');
+  // The scrollback (20,000 lines) and a screenful: the flood's first lines are gone, none after them.
+  expect(lines.length).toBeGreaterThan(20_000);
+  expect(lines.length).toBeLessThan(20_100);
+  const numbers = lines.flatMap((line) => /measurement batch: line=(\d+) of=/.exec(line)?.[1] ?? []).map(Number);
+  expect(numbers.at(-1)).toBe(FLOOD);
+  expect(numbers.length).toBeGreaterThan(19_900); // the rest are the agent's lines after the flood
+  expect(numbers[0]).toBeGreaterThan(FLOOD - 20_100);
+  expect(numbers).toEqual(Array.from({ length: numbers.length }, (_v, i) => (numbers[0] as number) + i));
+  // The agent's lines are green on screen (each sets its colour and resets it).
+  await expect(logs(page).locator('span.xterm-fg-2').first()).toBeVisible();
+});
+
 test('a slow run cancelled leaves nothing in the cluster', async ({ page }) => {
   await open(page);
   await runImage(page, 'registry.example/aicr:slow-60');
