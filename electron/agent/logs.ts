@@ -51,6 +51,15 @@ export function splitTimestamp(raw: string): { nanos?: bigint; text: string } {
 }
 
 /**
+ * A line without its timestamp prefix, recognised by its shape (`YYYY-MM-DDT...`): parsing every
+ * line's timestamp was most of main's work in a log flood, and only the last lines of a batch need it.
+ */
+function withoutTimestamp(raw: string): string {
+  const space = raw.indexOf(' ');
+  return space >= 20 && raw.charCodeAt(4) === 45 && raw.charCodeAt(10) === 84 ? raw.slice(space + 1) : raw;
+}
+
+/**
  * Which lines of a resumed stream are new. The kubelet resumes at whole seconds (sinceTime), so a
  * resumed stream repeats what came after that second; lines are identified by (timestamp, how many
  * earlier lines had the same timestamp).
@@ -59,10 +68,53 @@ export class ResumeFilter {
   private lastNanos: bigint | undefined;
   private deliveredAtLast = 0;
   private seenAtLastThisStream = 0;
+  /** Whether this stream has passed the last line delivered before it: all that follows is new. */
+  private caughtUp = false;
 
   /** Call when a new stream starts. */
   restart(): void {
     this.seenAtLastThisStream = 0;
+    this.caughtUp = false;
+  }
+
+  /** The new lines of a batch of `<timestamp> <line>`, in order, without their timestamps. */
+  take(raw: readonly string[]): string[] {
+    const lines: string[] = [];
+    let at = 0;
+    // A resumed stream starts with lines delivered before: judged one by one until one is newer.
+    for (; at < raw.length && !this.caughtUp; at++) {
+      const { nanos, text } = splitTimestamp(raw[at] as string);
+      if (nanos !== undefined && (this.lastNanos === undefined || nanos > this.lastNanos)) this.caughtUp = true;
+      if (this.accept(nanos)) lines.push(text);
+    }
+    if (at === raw.length) return lines;
+    // The kubelet sends lines in order: from here on every line is new, and only the batch's last
+    // timestamp, with how many lines share it, is recorded for a resume.
+    for (let i = at; i < raw.length; i++) lines.push(withoutTimestamp(raw[i] as string));
+    this.recordLast(raw, at);
+    return lines;
+  }
+
+  /** Records the last timestamp among `raw[from...]` and how many of those lines share it, as accept() would have. */
+  private recordLast(raw: readonly string[], from: number): void {
+    let last: bigint | undefined;
+    let sharing = 0;
+    for (let i = raw.length - 1; i >= from; i--) {
+      const { nanos } = splitTimestamp(raw[i] as string);
+      if (nanos === undefined) continue; // lines without a timestamp are not counted
+      if (last === undefined) last = nanos;
+      if (nanos !== last) break;
+      sharing++;
+    }
+    if (last === undefined) return;
+    if (this.lastNanos === undefined || last > this.lastNanos) {
+      this.lastNanos = last;
+      this.deliveredAtLast = sharing;
+      this.seenAtLastThisStream = sharing;
+    } else if (last === this.lastNanos) {
+      this.deliveredAtLast += sharing;
+      this.seenAtLastThisStream += sharing;
+    }
   }
 
   /** sinceTime for the next stream: the second of the last delivered line. */
@@ -115,20 +167,12 @@ async function followOnce(job: RunningJob, podName: string, filter: ResumeFilter
   });
   filter.restart();
   const splitter = new LineSplitter(MAX_LOG_LINE_BYTES + 40); // room for the timestamp prefix
-  const fresh = (raw: string[]) => {
-    const lines: string[] = [];
-    for (const line of raw) {
-      const { nanos, text } = splitTimestamp(line);
-      if (filter.accept(nanos)) lines.push(text);
-    }
-    return lines;
-  };
   try {
     for await (const chunk of response) {
-      const lines = fresh(splitter.push(chunk as Buffer));
+      const lines = filter.take(splitter.push(chunk as Buffer));
       if (lines.length > 0) await onLines(lines);
     }
-    const rest = fresh(splitter.flush());
+    const rest = filter.take(splitter.flush());
     if (rest.length > 0) await onLines(rest);
   } finally {
     response.destroy();
