@@ -158,14 +158,19 @@ export class TerminalFeed {
       this.carry = state;
       passed += end - this.offset;
       excess -= end - this.offset;
-      this.queuedLines -= end - this.offset;
-      this.offset = end;
-      if (this.offset >= batch.length) {
-        this.batches.shift();
-        this.offset = 0;
-      }
+      this.dropFront(end - this.offset);
     }
     if (passed > 0) this.onTaken(passed);
+  }
+
+  /** Takes `count` lines off the front of the queue (at most the rest of its first batch). */
+  private dropFront(count: number): void {
+    this.offset += count;
+    this.queuedLines -= count;
+    if (this.offset >= (this.batches[0] as string[]).length) {
+      this.batches.shift();
+      this.offset = 0;
+    }
   }
 
   /** The next lines up to `chars` characters, at least one line. */
@@ -173,15 +178,10 @@ export class TerminalFeed {
     const slice: string[] = [];
     let size = 0;
     while (this.batches.length > 0 && (slice.length === 0 || size < chars)) {
-      const batch = this.batches[0] as string[];
-      const line = batch[this.offset++] as string;
+      const line = (this.batches[0] as string[])[this.offset] as string;
       slice.push(line);
-      this.queuedLines--;
       size += line.length + 1;
-      if (this.offset >= batch.length) {
-        this.batches.shift();
-        this.offset = 0;
-      }
+      this.dropFront(1);
     }
     return slice;
   }
