@@ -19,8 +19,9 @@
  * so a line followed by a scrollback's and a screen's worth of lines is never seen: such lines are
  * passed over, their colour state written in their place (colour-state.ts), while the view follows
  * the end (a reader scrolled up may be reading them). For lines to pile up in front of xterm at all,
- * taking them in must not wait for parsing: while the view follows, a task of slices is followed by a
- * pause as long as it took, leaving half the thread to the WebSocket's messages.
+ * taking them in must not wait for parsing: while the view follows and lines keep arriving, a task of
+ * slices is followed by a pause as long as it took, leaving half the thread to the WebSocket's
+ * messages. Once they stop coming, the rest is parsed task after task.
  */
 import type { Terminal } from '@xterm/xterm';
 import { colourStateAfter } from './colour-state.ts';
@@ -106,6 +107,8 @@ export class TerminalFeed {
   private slicesThisTask = 0;
   /** When this task's first slice was written. */
   private taskStartedAt = 0;
+  /** Whether lines were pushed since the feed last decided whether to pause. */
+  private linesArrived = false;
   /**
    * The most this terminal's next slice may hold: it starts small and doubles per slice. The parse
    * time measured on another terminal does not hold for a new one's first slices (its buffer fills and
@@ -137,6 +140,7 @@ export class TerminalFeed {
     if (lines.length === 0) return;
     this.batches.push(lines);
     this.queuedLines += lines.length;
+    this.linesArrived = true;
     this.passOverUnseen();
     if (!this.writing) this.writeNext();
   }
@@ -210,10 +214,19 @@ export class TerminalFeed {
         this.slicesThisTask = 0;
       }
       if (++this.slicesThisTask < SLICES_PER_TASK) this.writeNext();
-      // While lines may be passed over, taking them in comes first (see above). Not in a hidden page:
-      // nothing is drawn there, and the browser holds timers back to once a second or less often.
-      else if (this.queuedLines > 0 && this.passOver?.allowed() && globalThis.document?.visibilityState !== 'hidden') setTimeout(() => this.writeNext(), performance.now() - this.taskStartedAt);
+      else if (this.yieldsToArrivingLines()) setTimeout(() => this.writeNext(), performance.now() - this.taskStartedAt);
       else nextTask(() => this.writeNext());
     });
+  }
+
+  /**
+   * Whether the next slice waits so that arriving lines are taken in first (see above): while they
+   * arrive, may be passed over, and the page is drawn. Not in a hidden page: nothing is drawn there,
+   * and the browser holds timers back to once a second or less often.
+   */
+  private yieldsToArrivingLines(): boolean {
+    const arriving = this.linesArrived;
+    this.linesArrived = false;
+    return arriving && this.queuedLines > 0 && this.passOver?.allowed() === true && globalThis.document?.visibilityState !== 'hidden';
   }
 }

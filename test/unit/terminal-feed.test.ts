@@ -115,8 +115,10 @@ describe('terminal feed', () => {
     expect(feedModule.sliceChars()).toBe(128 * 1024);
     const fresh = new ParsingTerminal(0.0005);
     await feedBatches(fresh, 20, 1_000);
-    // 100 characters a line: 4, 8, 16, 32, 64 KB, then 128 KB.
-    expect(fresh.writes.slice(0, 7)).toEqual([41, 82, 164, 328, 656, 1_311, 1_311]);
+    // 100 characters a line: 4, 8, 16, 32, 64 KB, then at most 128 KB (less when a loaded machine
+    // makes the parser measure slower).
+    expect(fresh.writes.slice(0, 5)).toEqual([41, 82, 164, 328, 656]);
+    expect(Math.max(...fresh.writes.slice(5))).toBeLessThanOrEqual(1_311);
   });
 
   it('a slice holds at least one line, however long', async () => {
@@ -142,37 +144,50 @@ describe('terminal feed', () => {
     expect(feedModule.sliceChars()).toBe(4_096);
   });
 
-  /** Feeds 10,000 lines that may be passed over (the terminal keeps them all) and says how long the feed left the thread alone. */
-  async function pausedShare(): Promise<number> {
-    const terminal = new ParsingTerminal(0.01); // a 4 ms slice is 400 lines
-    const events: { kind: 'write' | 'parsed'; at: number }[] = [];
-    let taken = 0;
-    const feed = new feedModule.TerminalFeed(
-      { write: (data: string, callback: () => void) => (events.push({ kind: 'write', at: performance.now() }), terminal.write(data, () => (events.push({ kind: 'parsed', at: performance.now() }), callback()))) },
-      (lines) => (taken += lines),
-      { allowed: () => true, keepLines: () => 1e9 },
-    );
-    for (let b = 0; b < 10; b++) feed.push(Array.from({ length: 1_000 }, (_v, i) => `line ${b * 1_000 + i} `.padEnd(99, 'x')));
-    await feed.drained();
-    expect(taken).toBe(10_000);
-    expect(terminal.parsed).toHaveLength(10_000);
-    // A pause: a write that did not follow its parse at once.
-    let paused = 0;
-    for (let i = 1; i < events.length; i++) {
-      const [before, event] = [events[i - 1], events[i]] as [{ at: number; kind: string }, { at: number; kind: string }];
-      if (before.kind === 'parsed' && event.kind === 'write' && event.at - before.at >= 0.5) paused += event.at - before.at;
+  /**
+   * Feeds twenty batches of 1,000 lines that may be passed over (the terminal keeps them all), one
+   * every 5 ms, faster than they are parsed; counts the pauses the feed makes (its timers with a delay)
+   * while they arrive and after the last one came.
+   */
+  async function pausesWhileArriving(): Promise<{ before: number; after: number; medianMs: number }> {
+    const wait = setTimeout; // the test's own waits are not the feed's pauses
+    const pauses: { at: number; ms: number }[] = [];
+    const timers = vi.spyOn(globalThis, 'setTimeout').mockImplementation(((run: () => void, ms?: number) => {
+      if (ms !== undefined) pauses.push({ at: performance.now(), ms });
+      return wait(run, ms);
+    }) as typeof setTimeout);
+    try {
+      const terminal = new ParsingTerminal(0.01); // 10 ms per batch
+      const feed = new feedModule.TerminalFeed(terminal, () => undefined, { allowed: () => true, keepLines: () => 1e9 });
+      for (let b = 0; b < 20; b++) {
+        feed.push(Array.from({ length: 1_000 }, (_v, i) => `line ${b * 1_000 + i} `.padEnd(99, 'x')));
+        if (b < 19) await new Promise((resolve) => wait(resolve, 5));
+      }
+      const lastPushAt = performance.now();
+      await feed.drained();
+      expect(terminal.parsed).toHaveLength(20_000);
+      const lengths = pauses.map((pause) => pause.ms).sort((a, b) => a - b);
+      return {
+        before: pauses.filter((pause) => pause.at <= lastPushAt).length,
+        after: pauses.filter((pause) => pause.at > lastPushAt).length,
+        medianMs: lengths[Math.floor(lengths.length / 2)] ?? 0,
+      };
+    } finally {
+      timers.mockRestore();
     }
-    return paused / ((events.at(-1)?.at ?? 0) - (events[0]?.at ?? 0));
   }
 
-  it('while lines may be passed over, a task of slices is followed by a pause as long as it took (taking lines in comes first)', async () => {
-    expect(await pausedShare()).toBeGreaterThan(0.35);
+  it('while lines arrive and may be passed over, a task of slices is followed by a pause as long as it took; once they stop, the rest is parsed back to back', async () => {
+    const { before, after, medianMs } = await pausesWhileArriving();
+    expect(before).toBeGreaterThanOrEqual(3);
+    expect(medianMs).toBeGreaterThan(2); // as long as a task of two slices of about 4 ms took
+    expect(after).toBeLessThanOrEqual(1); // the one decided as the last batch came
   });
 
   it('but not in a hidden page, where the browser holds timers back and nothing is drawn', async () => {
     vi.stubGlobal('document', { visibilityState: 'hidden' });
     try {
-      expect(await pausedShare()).toBeLessThan(0.1);
+      expect(await pausesWhileArriving()).toMatchObject({ before: 0, after: 0 });
     } finally {
       vi.unstubAllGlobals();
     }
