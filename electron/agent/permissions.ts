@@ -4,14 +4,16 @@
  * up. Unlike the reference, every check names its API group (a namespace role granting batch/jobs is
  * not reported as lacking "jobs" in the core group).
  *
- * The checks are answered from SelfSubjectRulesReviews, one round trip for the whole checklist
- * instead of one SelfSubjectAccessReview per check: the agent namespace's rules for namespaced checks,
- * and for cluster-scoped ones the rules of a namespace name that cannot exist, which only
- * ClusterRoleBindings can grant (a RoleBinding's rules never cover cluster-scoped resources). A check
- * no rule grants is denied when the review is complete; when an authorizer could not list its rules
- * (webhooks, the review marked incomplete), such checks are asked one by one with access reviews, and
- * when the rules cannot be reviewed at all, every check is. A webhook that denies what RBAC grants is
- * not seen in advance: the API server still refuses, and the run then fails and cleans up.
+ * The checks are answered from SelfSubjectRulesReviews instead of one SelfSubjectAccessReview per
+ * check. First the rules of a namespace name that cannot exist, which only ClusterRoleBindings can
+ * grant: they hold cluster-wide and in every namespace, so for a cluster admin they settle the whole
+ * checklist in one round trip. Namespaced checks they leave open are then looked up in their
+ * namespace's rules (a RoleBinding there may grant them; a RoleBinding's rules never cover
+ * cluster-scoped resources). A check no rule grants is denied when the review is complete; when an
+ * authorizer could not list its rules (webhooks, the review marked incomplete), such checks are asked
+ * one by one with access reviews, and when the rules cannot be reviewed at all, every check is. A
+ * webhook that denies what RBAC grants is not seen in advance: the API server still refuses, and the
+ * run then fails and cleans up.
  *
  * When the snapshot goes to a ConfigMap in another namespace, a SubjectAccessReview asks whether the
  * agent's future ServiceAccount could write it there: its Role covers only its own namespace.
@@ -148,30 +150,37 @@ async function accessReview(client: KubeClient, r: PermissionRequirement, signal
   return { ...r, allowed: result.status?.allowed === true, reason: result.status?.reason ?? '' };
 }
 
-/** Where a requirement's rules are reviewed: its namespace, or for cluster-scoped ones a namespace that cannot exist. */
-const rulesScope = (r: PermissionRequirement): string => r.namespace || CLUSTER_SCOPE;
-/** Not a valid namespace name (it starts with a dash), so no RoleBinding can ever be in it. */
-const CLUSTER_SCOPE = '-cluster-scope-';
+/** Not a valid namespace name (it starts with a dash), so no RoleBinding can ever be in it: only ClusterRoleBindings count. */
+const CLUSTER_WIDE = '-cluster-scope-';
 
-/** The rules review of each scope, or undefined where rules cannot be reviewed (no such API, not allowed). */
-async function reviewsByScope(client: KubeClient, requirements: readonly PermissionRequirement[], signal: AbortSignal): Promise<Map<string, RulesReview | undefined>> {
-  const scopes = [...new Set(requirements.filter((r) => !r.subject).map(rulesScope))];
-  const reviews = await Promise.all(
-    scopes.map((scope) =>
-      rulesReview(client, scope, signal).catch((err: unknown) => {
-        if (isForbidden(err) || isNotFound(err)) return undefined;
-        throw err;
-      }),
-    ),
-  );
-  return new Map(scopes.map((scope, i) => [scope, reviews[i]]));
+type Reviews = Map<string, RulesReview | undefined>;
+
+const grantedBy = (review: RulesReview | undefined, r: PermissionRequirement): boolean => review !== undefined && grantingRule(review.rules, resourceAttributesOf(r)) !== undefined;
+
+/**
+ * The cluster-wide rules, and the rules of each namespace with a check they leave open; undefined
+ * where rules cannot be reviewed (no such API, not allowed).
+ */
+async function reviewsFor(client: KubeClient, requirements: readonly PermissionRequirement[], signal: AbortSignal): Promise<Reviews> {
+  const review = (scope: string) =>
+    rulesReview(client, scope, signal).catch((err: unknown) => {
+      if (isForbidden(err) || isNotFound(err)) return undefined;
+      throw err;
+    });
+  const clusterWide = await review(CLUSTER_WIDE);
+  const open = requirements.filter((r) => !r.subject && r.namespace && !grantedBy(clusterWide, r));
+  const namespaces = [...new Set(open.map((r) => r.namespace))];
+  const inNamespaces = await Promise.all(namespaces.map(review));
+  return new Map([[CLUSTER_WIDE, clusterWide], ...namespaces.map((namespace, i) => [namespace, inNamespaces[i]] as const)]);
 }
 
 /** A check answered from the rules when they settle it; otherwise by its own access review. */
-async function check(client: KubeClient, r: PermissionRequirement, reviews: Map<string, RulesReview | undefined>, signal: AbortSignal): Promise<PermissionCheck> {
-  const review = r.subject ? undefined : reviews.get(rulesScope(r));
+async function check(client: KubeClient, r: PermissionRequirement, reviews: Reviews, signal: AbortSignal): Promise<PermissionCheck> {
+  if (r.subject) return accessReview(client, r, signal);
+  if (grantedBy(reviews.get(CLUSTER_WIDE), r)) return { ...r, allowed: true, reason: 'granted by your roles' };
+  const review = reviews.get(r.namespace || CLUSTER_WIDE);
   if (!review) return accessReview(client, r, signal);
-  if (grantingRule(review.rules, resourceAttributesOf(r))) return { ...r, allowed: true, reason: 'granted by your roles' };
+  if (grantedBy(review, r)) return { ...r, allowed: true, reason: 'granted by your roles' };
   if (review.incomplete) return accessReview(client, r, signal);
   return { ...r, allowed: false, reason: 'none of your roles grants it' };
 }
@@ -191,7 +200,7 @@ export async function checkPermissions(client: KubeClient, config: PermissionCon
   };
   try {
     const requirements = requiredPermissions(config);
-    const reviews = await reviewsByScope(client, requirements, combined).catch(failed('the required permissions'));
+    const reviews = await reviewsFor(client, requirements, combined).catch(failed('the required permissions'));
     return await Promise.all(requirements.map((r) => check(client, r, reviews, combined).catch(failed(`${r.verb} ${r.resource}`))));
   } finally {
     abortRest.abort();

@@ -75,6 +75,21 @@ describe('permission checks from rules reviews', () => {
     }
   });
 
+  it("a cluster admin's checklist is settled by the cluster-wide rules alone: one request", async () => {
+    const admin = resolveContext(loadKubeconfig({ kubeconfigPath: cluster().kubeconfig }), 'aicr-admin');
+    const requests: string[] = [];
+    const counting = new (class extends KubeClient {
+      override requestBytes(path: string, options: Parameters<KubeClient['requestBytes']>[1] = {}) {
+        requests.push(`${options.method ?? 'GET'} ${path}`);
+        return super.requestBytes(path, options);
+      }
+    })(admin);
+    const config = gpuConfig({ namespace: uniqueNamespace('admin-rules') });
+    const checks = await checkPermissions(counting, config, AbortSignal.timeout(10_000));
+    expect(checks.filter((c) => !c.allowed)).toEqual([]);
+    expect(requests).toEqual([`POST ${paths.selfSubjectRulesReviews()}`]);
+  });
+
   it('a user without any role: everything denied, as the access reviews say', async () => {
     const as = clientAs('rules-nobody');
     const config = gpuConfig({ namespace: 'default' });
