@@ -177,11 +177,9 @@ async function reviewsFor(client: KubeClient, requirements: readonly PermissionR
 /** A check answered from the rules when they settle it; otherwise by its own access review. */
 async function check(client: KubeClient, r: PermissionRequirement, reviews: Reviews, signal: AbortSignal): Promise<PermissionCheck> {
   if (r.subject) return accessReview(client, r, signal);
-  if (grantedBy(reviews.get(CLUSTER_WIDE), r)) return { ...r, allowed: true, reason: 'granted by your roles' };
   const review = reviews.get(r.namespace || CLUSTER_WIDE);
-  if (!review) return accessReview(client, r, signal);
-  if (grantedBy(review, r)) return { ...r, allowed: true, reason: 'granted by your roles' };
-  if (review.incomplete) return accessReview(client, r, signal);
+  if (grantedBy(reviews.get(CLUSTER_WIDE), r) || grantedBy(review, r)) return { ...r, allowed: true, reason: 'granted by your roles' };
+  if (!review || review.incomplete) return accessReview(client, r, signal);
   return { ...r, allowed: false, reason: 'none of your roles grants it' };
 }
 
