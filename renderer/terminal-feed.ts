@@ -15,16 +15,14 @@
  * past 50 ms. So at most {@link SLICES_PER_TASK} slices are parsed per task (about 8 ms); the next
  * one is written from a new task, which lets the browser draw and take input in between.
  *
- * In a flood, lines can arrive faster than xterm parses them. A terminal keeps a bounded scrollback,
- * so a line followed by a scrollback's and a screen's worth of lines is never seen: such lines are
- * passed over, their colour state written in their place (colour-state.ts), while the view follows
- * the end (a reader scrolled up may be reading them). For lines to pile up in front of xterm at all,
- * taking them in must not wait for parsing: while the view follows and lines keep arriving, a task of
- * slices is followed by a pause as long as it took, leaving half the thread to the WebSocket's
- * messages. Once they stop coming, the rest is parsed task after task.
+ * In a flood, lines arrive faster than xterm parses them, and main passes over those the terminal's
+ * bounded scrollback would lose anyway (log-flow.ts): the terminal need not parse as fast as it can
+ * to show a flood's end. So while the view follows and main says the terminal is behind the stream,
+ * a task of slices is followed by a pause of {@link PAUSE_BEHIND_MS}: most of the thread
+ * stays with the page, and the machine's cores with the log stream. Once the stream has ended, the
+ * rest is parsed task after task.
  */
 import type { Terminal } from '@xterm/xterm';
-import { colourStateAfter } from './colour-state.ts';
 
 /** A slice's parse time to aim for: several fit in xterm's 12 ms, none makes a long task. */
 const SLICE_BUDGET_MS = 4;
@@ -37,6 +35,12 @@ const FIRST_SLICE_CHARS = 4_096;
 const MAX_SLICE_CHARS = 128 * 1024;
 /** Slices parsed in one task; the second is written from the first's callback, so it is timed. */
 const SLICES_PER_TASK = 2;
+/**
+ * While the terminal is behind a flood, the pause after a task of slices (about 8 ms): a few frames,
+ * so that it takes about a seventh of the thread. Fixed rather than measured: on a busy machine a
+ * task's wall time includes waits for the processor, and pauses grew with them.
+ */
+const PAUSE_BEHIND_MS = 50;
 /** How much a new measurement moves the estimate. */
 const SMOOTHING = 0.3;
 
@@ -87,28 +91,16 @@ function nextTask(run: () => void): void {
   inNewTask(run);
 }
 
-export interface PassOver {
-  /** Whether lines may be passed over now (the view follows the end). */
-  allowed(): boolean;
-  /** Lines the terminal keeps (scrollback and screen): a line with this many after it is never seen. */
-  keepLines(): number;
-}
-
 export class TerminalFeed {
   private readonly batches: string[][] = [];
-  private queuedLines = 0;
-  /** The colour state of lines passed over, written before the next slice. */
-  private carry = '';
   /** Lines of the first batch already written. */
   private offset = 0;
   private writing = false;
   /** The task the last slice's callback came in, and how many slices that task has parsed. */
   private callbackTask: object | undefined;
   private slicesThisTask = 0;
-  /** When this task's first slice was written. */
-  private taskStartedAt = 0;
-  /** Whether lines were pushed since the feed last decided whether to pause. */
-  private linesArrived = false;
+  /** Whether the last lines pushed said the terminal is behind the stream. */
+  private behind = false;
   /**
    * The most this terminal's next slice may hold: it starts small and doubles per slice. The parse
    * time measured on another terminal does not hold for a new one's first slices (its buffer fills and
@@ -117,64 +109,31 @@ export class TerminalFeed {
   private sliceLimit = FIRST_SLICE_CHARS;
   private readonly terminal: Pick<Terminal, 'write'>;
   private readonly onTaken: (lines: number) => void;
-  private readonly passOver: PassOver | undefined;
+  private readonly follows: () => boolean;
   private drainWaiters: (() => void)[] = [];
 
   /**
-   * `onTaken` is called with a line count once lines are parsed or passed over (the run's flow control
-   * counts them); without `passOver`, every line is parsed.
+   * `onTaken` is called with a line count once lines are parsed (the run's flow control counts them);
+   * `follows` says whether the view follows the end.
    */
-  constructor(terminal: Pick<Terminal, 'write'>, onTaken: (lines: number) => void, passOver?: PassOver) {
+  constructor(terminal: Pick<Terminal, 'write'>, onTaken: (lines: number) => void, follows: () => boolean = () => false) {
     this.terminal = terminal;
     this.onTaken = onTaken;
-    this.passOver = passOver;
+    this.follows = follows;
   }
 
-  /** Resolves once every line pushed so far is parsed or passed over. */
+  /** Resolves once every line pushed so far is parsed. */
   drained(): Promise<void> {
     if (!this.writing) return Promise.resolve();
     return new Promise((resolve) => this.drainWaiters.push(resolve));
   }
 
-  push(lines: string[]): void {
+  /** Queues lines; `behind` says that the terminal is behind the stream (main holds or passes over lines). */
+  push(lines: string[], behind = false): void {
+    this.behind = behind;
     if (lines.length === 0) return;
     this.batches.push(lines);
-    this.queuedLines += lines.length;
-    this.linesArrived = true;
-    this.passOverUnseen();
     if (!this.writing) this.writeNext();
-  }
-
-  /**
-   * Passes over queued lines that enough later lines will push out of the terminal before anyone could
-   * see them (they are counted as taken); their colour state is written in their place.
-   */
-  private passOverUnseen(): void {
-    if (!this.passOver?.allowed()) return;
-    let excess = this.queuedLines - this.passOver.keepLines();
-    let passed = 0;
-    while (excess > 0) {
-      const batch = this.batches[0] as string[];
-      const end = Math.min(batch.length, this.offset + excess);
-      // Checked as one text: one regular expression run per batch rather than one per line.
-      const state = colourStateAfter(this.carry, batch.slice(this.offset, end).join('\n'));
-      if (state === undefined) break;
-      this.carry = state;
-      passed += end - this.offset;
-      excess -= end - this.offset;
-      this.dropFront(end - this.offset);
-    }
-    if (passed > 0) this.onTaken(passed);
-  }
-
-  /** Takes `count` lines off the front of the queue (at most the rest of its first batch). */
-  private dropFront(count: number): void {
-    this.offset += count;
-    this.queuedLines -= count;
-    if (this.offset >= (this.batches[0] as string[]).length) {
-      this.batches.shift();
-      this.offset = 0;
-    }
   }
 
   /** The next lines up to `chars` characters, at least one line. */
@@ -185,7 +144,10 @@ export class TerminalFeed {
       const line = (this.batches[0] as string[])[this.offset] as string;
       slice.push(line);
       size += line.length + 1;
-      this.dropFront(1);
+      if (++this.offset === (this.batches[0] as string[]).length) {
+        this.batches.shift();
+        this.offset = 0;
+      }
     }
     return slice;
   }
@@ -200,11 +162,9 @@ export class TerminalFeed {
       for (const resolve of waiters) resolve();
       return;
     }
-    const text = `${this.carry}${slice.join('\n')}\n`;
-    this.carry = '';
+    const text = `${slice.join('\n')}\n`;
     const writtenIn = currentTask();
     const writtenAt = performance.now();
-    if (writtenIn !== this.callbackTask) this.taskStartedAt = writtenAt;
     this.terminal.write(text, () => {
       const parsedIn = currentTask();
       if (parsedIn === writtenIn) observeParse(text.length, performance.now() - writtenAt);
@@ -214,19 +174,17 @@ export class TerminalFeed {
         this.slicesThisTask = 0;
       }
       if (++this.slicesThisTask < SLICES_PER_TASK) this.writeNext();
-      else if (this.yieldsToArrivingLines()) setTimeout(() => this.writeNext(), performance.now() - this.taskStartedAt);
+      else if (this.yieldsToTheStream()) setTimeout(() => this.writeNext(), PAUSE_BEHIND_MS);
       else nextTask(() => this.writeNext());
     });
   }
 
   /**
-   * Whether the next slice waits so that arriving lines are taken in first (see above): while they
-   * arrive, may be passed over, and the page is drawn. Not in a hidden page: nothing is drawn there,
-   * and the browser holds timers back to once a second or less often.
+   * Whether the next slice waits (see above): while the terminal is behind, the view follows, and the page is
+   * drawn. Not in a hidden page: nothing is drawn there, and the browser holds timers back to once a
+   * second or less often.
    */
-  private yieldsToArrivingLines(): boolean {
-    const arriving = this.linesArrived;
-    this.linesArrived = false;
-    return arriving && this.queuedLines > 0 && this.passOver?.allowed() === true && globalThis.document?.visibilityState !== 'hidden';
+  private yieldsToTheStream(): boolean {
+    return this.behind && this.follows() && globalThis.document?.visibilityState !== 'hidden';
   }
 }

@@ -1,10 +1,11 @@
 /**
  * One xterm terminal per run, created when the run starts and kept after its pod ends, so switching
  * between runs loses nothing. Log batches are written straight from the transport (never through the
- * store) and acknowledged once xterm has parsed them, or passed them over as lines its bounded
- * scrollback would lose unseen (terminal-feed.ts): main's flow control then paces the log stream to
- * what the terminal can take. A terminal takes lines before it is shown; it is opened in the view
- * the first time it appears there.
+ * store) and acknowledged once xterm has parsed them (terminal-feed.ts): main's flow control then
+ * paces the log stream to what the terminal can take. While the view follows the end, the
+ * acknowledgements say how many lines the terminal keeps, and main passes over lines its bounded
+ * scrollback would lose anyway (log-flow.ts). A terminal takes lines before it is shown; it is opened
+ * in the view the first time it appears there.
  */
 import { FitAddon } from '@xterm/addon-fit';
 import { SearchAddon } from '@xterm/addon-search';
@@ -19,12 +20,13 @@ import { api } from './transport.ts';
 const ACK_INTERVAL_MS = 10;
 
 export interface RunTerminal {
+  runId: string;
   terminal: Terminal;
   feed: TerminalFeed;
   fit: FitAddon;
   search: SearchAddon;
+  /** Whether the view follows the end; changed with setFollow. */
   follow: boolean;
-  lines: number;
 }
 
 const terminals = new Map<string, RunTerminal>();
@@ -46,25 +48,34 @@ export function terminalFor(runId: string): RunTerminal {
   const search = new SearchAddon();
   terminal.loadAddon(fit);
   terminal.loadAddon(search);
-  // Lines are acknowledged once parsed or passed over: main's flow control counts what the terminal has taken.
-  const acknowledge = summedAtMostEvery(ACK_INTERVAL_MS, (lines) => void api.call('ackLogs', { runId, lines }));
+  // Lines are acknowledged once parsed: main's flow control counts what the terminal has taken.
+  const acknowledge = summedAtMostEvery(ACK_INTERVAL_MS, (lines) => sendAck(entry, lines));
   const feed = new TerminalFeed(
     terminal,
     (lines) => {
       if (entry.follow) terminal.scrollToBottom();
       acknowledge(lines);
     },
-    { allowed: () => entry.follow, keepLines: () => SCROLLBACK_LINES + terminal.rows },
+    () => entry.follow,
   );
-  const entry: RunTerminal = { terminal, feed, fit, search, follow: true, lines: 0 };
+  const entry: RunTerminal = { runId, terminal, feed, fit, search, follow: true };
   terminals.set(runId, entry);
   api.onEvent((event) => {
-    if (event.type !== 'run-event' || event.event.runId !== runId || event.event.type !== 'log') return;
-    const lines = event.event.lines as string[];
-    entry.lines += lines.length;
-    feed.push(lines);
+    if (event.type === 'run-event' && event.event.runId === runId && event.event.type === 'log') feed.push(event.event.lines as string[], event.event.behind === true);
   });
   return entry;
+}
+
+/** Tells main how many lines have been taken, and how many lines the terminal keeps if it follows the end. */
+function sendAck(entry: RunTerminal, lines: number): void {
+  void api.call('ackLogs', { runId: entry.runId, lines, ...(entry.follow ? { keepLines: SCROLLBACK_LINES + entry.terminal.rows } : {}) });
+}
+
+/** Follows the end or stops following it; main learns at once whether it may pass over lines. */
+export function setFollow(entry: RunTerminal, follow: boolean): void {
+  if (entry.follow === follow) return;
+  entry.follow = follow;
+  sendAck(entry, 0);
 }
 
 /** Shows the terminal in `slot`: opened there the first time, moved there afterwards. */

@@ -62,7 +62,14 @@ export const callSchemas = {
     .strict(),
   cancelRun: z.object({ runId }).strict(),
   listRuns: noParams,
-  ackLogs: z.object({ runId, lines: z.number().int().min(0).max(1e9) }).strict(),
+  ackLogs: z
+    .object({
+      runId,
+      lines: z.number().int().min(0).max(1e9),
+      /** Lines the run's terminal keeps, sent while it follows the end: main may pass over lines that many later lines push out. */
+      keepLines: z.number().int().min(1).max(1e7).optional(),
+    })
+    .strict(),
   listLeftovers: onContext,
   removeLeftovers: z.object({ context: contextName, runId }).strict(),
   listSnapshots: noParams,

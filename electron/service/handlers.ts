@@ -47,8 +47,8 @@ export function createHandlers({ contexts, runs, library }: Services): Handlers 
     startRun: async ({ context, settings, timeoutMs, cleanup }) => runs.start(context, settings, timeoutMs, cleanup),
     cancelRun: async ({ runId }) => runs.cancel(runId),
     listRuns: async () => runs.list(),
-    ackLogs: async ({ runId, lines }) => {
-      runs.ack(runId, lines);
+    ackLogs: async ({ runId, lines, keepLines }) => {
+      runs.ack(runId, lines, keepLines);
       return null;
     },
     listLeftovers: async ({ context }, signal) =>

@@ -1,63 +1,195 @@
 /**
  * Log lines on their way to a renderer: gathered into batches (one message per ~30 ms or 2,000
- * lines, never one per line), and held back when the renderer has not acknowledged enough of what
- * it was sent (credit-based flow control), so a flood neither freezes the window nor grows memory:
- * the wait propagates to the pods/log stream, which stops reading.
+ * lines, never one per line), and no more than LINES_SENT_AHEAD sent ahead of what the renderer has
+ * acknowledged (credit-based flow control). What it has no room for yet waits here.
+ *
+ * A run's terminal keeps a bounded scrollback. While it follows the end, waiting lines with a
+ * terminal's worth of waiting lines after them (the renderer says how many it keeps) would be pushed
+ * out of the scrollback by them anyway: they are passed over, and the colour state they leave is
+ * carried to the next line sent, so the terminal ends exactly as if it had parsed them
+ * (colour-state.ts). The log stream is then read as fast as the API server sends it, and the
+ * terminal shows its end instead of lagging behind. Otherwise (the reader scrolled back, or lines
+ * with controls other than colours), the wait propagates to the pods/log stream, which stops reading
+ * once LINES_HELD lines are held here or in flight: a flood neither freezes the window nor grows memory.
  */
-import { LINES_IN_FLIGHT } from '../../shared/log-window.ts';
+import { colourStateAfter } from '../../shared/colour-state.ts';
+import { LINES_HELD, LINES_SENT_AHEAD } from '../../shared/log-window.ts';
 
 const FLUSH_MS = 30;
 const MAX_BATCH_LINES = 2_000;
+/** In a flood lines are passed over every few milliseconds; this long without any, it has eased. */
+const FLOOD_EASED_MS = 250;
+
+export interface FlowLimits {
+  /** Lines sent ahead of what the consumer has acknowledged. */
+  sentAhead: number;
+  /** Lines held here or in flight above which the producer waits. */
+  held: number;
+}
+const DEFAULT_LIMITS: FlowLimits = { sentAhead: LINES_SENT_AHEAD, held: LINES_HELD };
+
+export interface LogBatch {
+  lines: string[];
+  /** Lines passed over right before these. */
+  passedOver: number;
+  /**
+   * Whether the terminal is behind a flood: lines were passed over lately. Then it need not parse
+   * as fast as it can (terminal-feed.ts); once the flood eases or the stream ends, it should.
+   */
+  behind: boolean;
+}
+
+/**
+ * Lines waiting as they were pushed, encoded: held as strings, a scrollback's worth of lines outlived
+ * garbage collections in a flood and the engine grew its young generation to 130 MB; as bytes they
+ * stay off the heap.
+ */
+interface WaitingBatch {
+  text: Buffer;
+  lines: number;
+  /** The colour state these lines leave when started from none; undefined if they hold other controls. */
+  colours: string | undefined;
+}
 
 export class LogFlow {
-  /** Returns false when nobody will acknowledge the batch (no window open): it then costs no credit. */
-  private readonly send: (lines: string[]) => boolean;
-  private pending: string[] = [];
+  /** Sends a batch; returns false when nobody will acknowledge it (no window open): it then costs no credit. */
+  private readonly send: (batch: LogBatch) => boolean;
+  private readonly waiting: WaitingBatch[] = [];
+  private waitingLines = 0;
+  /** The colour state the lines passed over last left, written before the next line sent. */
+  private carry = '';
+  /** Lines passed over since the last batch sent. */
+  private passedOver = 0;
+  /** Whether lines are being passed over (a flood), when they were last, and whether the last batch said so. */
+  private flooding = false;
+  private lastPassedOverAt = 0;
+  private easeTimer: NodeJS.Timeout | undefined;
+  private toldBehind = false;
   private timer: NodeJS.Timeout | undefined;
+  /** Lines have waited FLUSH_MS for a full batch: what is queued goes out as soon as there is credit. */
+  private partialDue = false;
   private unacked = 0;
+  /** Lines the consumer's terminal keeps while it follows the end; undefined while it does not. */
+  private keepLines: number | undefined;
   private waiters: (() => void)[] = [];
   private closed = false;
+  private readonly limits: FlowLimits;
 
-  constructor(send: (lines: string[]) => boolean) {
+  constructor(send: (batch: LogBatch) => boolean, limits = DEFAULT_LIMITS) {
     this.send = send;
+    this.limits = limits;
   }
 
-  /** Queues lines; resolves when the producer may go on (at once unless the consumer is behind). */
+  /** Queues lines (none holds a line feed); resolves when the producer may go on (at once unless the consumer is behind). */
   async push(lines: readonly string[]): Promise<void> {
-    if (this.closed) return;
-    this.pending.push(...lines);
-    if (this.pending.length >= MAX_BATCH_LINES) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
-    while (!this.closed && this.unacked + this.pending.length > LINES_IN_FLIGHT) {
+    if (this.closed || lines.length === 0) return;
+    const text = lines.join('\n');
+    // Checked as one text: one regular expression run per batch rather than one per line.
+    this.waiting.push({ text: Buffer.from(text), lines: lines.length, colours: colourStateAfter('', text) });
+    this.waitingLines += lines.length;
+    this.passOverUnseen();
+    this.sendWhatFits();
+    while (!this.closed && this.unacked + this.waitingLines > this.limits.held) {
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
   }
 
-  /** The consumer has taken this many lines. */
-  ack(lines: number): void {
+  /**
+   * The consumer has taken this many lines; `keepLines` is how many lines its terminal keeps if it
+   * follows the end (lines may be passed over), undefined if not.
+   */
+  ack(lines: number, keepLines?: number): void {
     this.unacked = Math.max(0, this.unacked - lines);
+    this.keepLines = keepLines;
+    this.passOverUnseen();
+    this.sendWhatFits();
     this.wake();
   }
 
-  /** Sends what is queued now. */
+  /** Sends everything queued now, credit or not (before another event, so that the order holds). */
   flush(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    if (this.pending.length === 0) return;
-    const batch = this.pending;
-    this.pending = [];
-    if (this.send(batch)) this.unacked += batch.length;
+    while (this.waitingLines > 0) this.sendBatch();
   }
 
-  /** No consumer any more (window closed, run over): send the rest and release the producer. */
+  /** The run is over: send the rest and release the producer. */
   close(): void {
-    this.flush();
     this.closed = true;
+    clearTimeout(this.easeTimer);
+    this.flooding = false;
+    this.flush();
+    if (this.toldBehind) this.sendBatch(0);
     this.wake();
+  }
+
+  /** Waiting batches with enough waiting lines after them to be pushed out of the consumer's terminal unseen. */
+  private passOverUnseen(): void {
+    if (this.keepLines === undefined) return;
+    for (let first = this.waiting[0]; first && this.waitingLines - first.lines >= this.keepLines; first = this.waiting[0]) {
+      // The state the batch leaves, from the one before it: its own if it resets, else added to it.
+      const carry = first.colours === undefined ? undefined : colourStateAfter(this.carry, first.colours);
+      if (carry === undefined) return;
+      this.carry = carry;
+      this.passedOver += first.lines;
+      this.lastPassedOverAt = performance.now();
+      if (!this.flooding) {
+        this.flooding = true;
+        this.watchForEase(FLOOD_EASED_MS);
+      }
+      this.waitingLines -= first.lines;
+      this.waiting.shift();
+    }
+  }
+
+  private sendWhatFits(): void {
+    while (this.unacked < this.limits.sentAhead && (this.waitingLines >= MAX_BATCH_LINES || (this.partialDue && this.waitingLines > 0))) this.sendBatch();
+    if (this.waitingLines > 0 && !this.partialDue) {
+      this.timer ??= setTimeout(() => {
+        this.timer = undefined;
+        this.partialDue = true;
+        this.sendWhatFits();
+      }, FLUSH_MS);
+    }
+  }
+
+  /** Once no line has been passed over for FLOOD_EASED_MS, tells the terminal it is no longer behind. */
+  private watchForEase(ms: number): void {
+    this.easeTimer = setTimeout(() => {
+      const quietMs = performance.now() - this.lastPassedOverAt;
+      if (quietMs < FLOOD_EASED_MS) return this.watchForEase(FLOOD_EASED_MS - quietMs);
+      this.flooding = false;
+      // Without this news, a terminal told it is behind by the flood's last batch would take the rest slowly.
+      if (this.toldBehind) this.sendBatch(0);
+      return undefined;
+    }, ms);
+  }
+
+  /**
+   * Sends waiting batches, whole, up to about `maxLines` lines (at least one batch, unless it is 0:
+   * then only the news), the colour state of lines passed over before them first.
+   */
+  private sendBatch(maxLines = MAX_BATCH_LINES): void {
+    const batch: string[] = [];
+    for (let first = this.waiting[0]; first && maxLines > 0 && (batch.length === 0 || batch.length + first.lines <= maxLines); first = this.waiting[0]) {
+      for (const line of first.text.toString().split('\n')) batch.push(line);
+      this.waitingLines -= first.lines;
+      this.waiting.shift();
+    }
+    if (batch.length > 0) {
+      batch[0] = this.carry + batch[0];
+      this.carry = '';
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.partialDue = false;
+    }
+    const passedOver = this.passedOver;
+    this.passedOver = 0;
+    const behind = this.flooding;
+    this.toldBehind = behind;
+    if (this.send({ lines: batch, passedOver, behind })) this.unacked += batch.length;
   }
 
   private wake(): void {
-    if (this.closed || this.unacked + this.pending.length <= LINES_IN_FLIGHT / 2) {
+    if (this.closed || this.unacked + this.waitingLines <= this.limits.held / 2) {
       const waiters = this.waiters;
       this.waiters = [];
       for (const wake of waiters) wake();

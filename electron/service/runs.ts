@@ -69,9 +69,10 @@ export class RunManager {
     const client = this.contexts.client(context);
     const controller = new AbortController();
     const summary: RunSummary = { runId: config.runId, context, namespace: config.namespace, startedAt: new Date().toISOString(), outcome: 'running', phase: 'starting' };
-    // A batch of lines carries the sequence number of the last core event it contains.
+    // A batch of lines carries the sequence number of the last core event it contains; its counts come
+    // before its lines, so that a reader can find them without parsing the lines.
     let lastLogSeq = 0;
-    const logs = new LogFlow((lines) => this.broadcast({ type: 'run-event', event: { runId: config.runId, seq: lastLogSeq, type: 'log', lines } }));
+    const logs = new LogFlow(({ lines, passedOver, behind }) => this.broadcast({ type: 'run-event', event: { runId: config.runId, seq: lastLogSeq, type: 'log', passedOver, behind, lines } }));
     let node = '';
     const onEvent = (event: RunEvent) => {
       if (event.type === 'log') {
@@ -113,8 +114,8 @@ export class RunManager {
     this.publish(run);
   }
 
-  ack(runId: string, lines: number): void {
-    this.runs.get(runId)?.logs.ack(lines);
+  ack(runId: string, lines: number, keepLines?: number): void {
+    this.runs.get(runId)?.logs.ack(lines, keepLines);
   }
 
   cancel(runId: string): RunSummary {

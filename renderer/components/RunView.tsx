@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { downloadText } from '../download.ts';
 import { useStudioState, type RunRecord } from '../store.ts';
-import { showTerminal, terminalFor, terminalText } from '../terminals.ts';
+import { setFollow as setTerminalFollow, showTerminal, terminalFor, terminalText } from '../terminals.ts';
 
 const PHASES = ['checking-permissions', 'deploying', 'waiting-for-pod', 'running', 'retrieving-snapshot', 'cleaning-up'] as const;
 const LABELS: Record<string, string> = {
@@ -37,8 +37,8 @@ function Timeline({ run }: { run: RunRecord }) {
 function LogTerminal({ runId }: { runId: string }) {
   const slot = useRef<HTMLDivElement>(null);
   const [query, setQuery] = useState('');
-  const [follow, setFollow] = useState(true);
   const entry = terminalFor(runId);
+  const [follow, setFollow] = useState(entry.follow);
   useEffect(() => {
     if (!slot.current) return;
     showTerminal(entry, slot.current);
@@ -46,7 +46,7 @@ function LogTerminal({ runId }: { runId: string }) {
     window.addEventListener('resize', onResize);
     return () => window.removeEventListener('resize', onResize);
   }, [entry]);
-  entry.follow = follow;
+  useEffect(() => setTerminalFollow(entry, follow), [entry, follow]);
   return (
     <section aria-label="Agent logs" className="logs">
       <div className="toolbar">

@@ -33,6 +33,8 @@ interface BenchCounters {
   /** The same moments on the page's own clock (performance.now), to place the long tasks. */
   firstLogPerf: number;
   acks: { at: number; perf: number; lines: number }[];
+  /** Lines main passed over (the terminal's scrollback would have lost them), as its batches say. */
+  passedOver: number;
   longTasks: { start: number; duration: number }[];
   /** Long animation frames: what ran in them (script entry points, the frame's own rendering). */
   longFrames: { start: number; duration: number; renderMs: number; scripts: string[] }[];
@@ -47,7 +49,7 @@ declare global {
 /** Instruments the page before its scripts run: log batches received, lines acknowledged, long tasks. */
 function instrumentPage(): void {
   const w = window;
-  w.__bench = { firstLogAt: 0, firstLogPerf: 0, acks: [], longTasks: [], longFrames: [] };
+  w.__bench = { firstLogAt: 0, firstLogPerf: 0, acks: [], passedOver: 0, longTasks: [], longFrames: [] };
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) w.__bench.longTasks.push({ start: entry.startTime, duration: entry.duration });
   }).observe({ type: 'longtask', buffered: true });
@@ -64,7 +66,11 @@ function instrumentPage(): void {
     constructor(...args: ConstructorParameters<typeof WebSocket>) {
       super(...args);
       this.addEventListener('message', (message) => {
-        if (!w.__bench.firstLogAt && String(message.data).includes('"type":"log"')) Object.assign(w.__bench, { firstLogAt: Date.now(), firstLogPerf: performance.now() });
+        // A batch's head holds its type and passedOver, ahead of its lines.
+        const log = /"type":"log","passedOver":(\d+)/.exec(String(message.data).slice(0, 300));
+        if (!log) return;
+        if (!w.__bench.firstLogAt) Object.assign(w.__bench, { firstLogAt: Date.now(), firstLogPerf: performance.now() });
+        w.__bench.passedOver += Number(log[1]);
       });
     }
     override send(data: string): void {
@@ -74,7 +80,9 @@ function instrumentPage(): void {
   };
 }
 
-const resetCounters = (page: BarePage) => page.evaluate(() => Object.assign(window.__bench, { firstLogAt: 0, firstLogPerf: 0, acks: [], longTasks: [], longFrames: [] }), undefined);
+const resetCounters = (page: BarePage) => page.evaluate(() => Object.assign(window.__bench, { firstLogAt: 0, firstLogPerf: 0, acks: [], passedOver: 0, longTasks: [], longFrames: [] }), undefined);
+/** Lines the terminal has taken: parsed by xterm, or passed over by main. */
+const linesTaken = (counters: BenchCounters) => counters.passedOver + counters.acks.reduce((sum, a) => sum + a.lines, 0);
 
 /** What the frame around the longest task did (the one overlapping it most), for the report. */
 function describeLongestTask(flood: BenchCounters, longest: { start: number; duration: number }): string {
@@ -168,23 +176,24 @@ export async function logFigures(kubeconfig: string, floodLines: number): Promis
     for (const deadline = Date.now() + 600_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 100))) {
       const progress = await page.evaluate(
         () => ({
-          acked: window.__bench.acks.reduce((sum, a) => sum + a.lines, 0),
+          taken: window.__bench.passedOver + window.__bench.acks.reduce((sum, a) => sum + a.lines, 0),
           outcome: document.querySelector('[data-testid="run-outcome"]')?.textContent ?? '',
         }),
         undefined,
       );
-      if (process.env.AICR_BENCH_VERBOSE) console.error(`flood: ${progress.acked} lines in xterm, run ${progress.outcome}`);
-      if (progress.acked >= floodLines || ['failed', 'cancelled'].includes(progress.outcome)) break;
+      if (process.env.AICR_BENCH_VERBOSE) console.error(`flood: ${progress.taken} lines taken, run ${progress.outcome}`);
+      if (progress.taken >= floodLines || ['failed', 'cancelled'].includes(progress.outcome)) break;
     }
     const cpu = floodCpu();
     const flood = await page.evaluate(() => window.__bench, undefined);
     figures['logs.mainRssMb'] = peakRssMb(browserMode.pid);
     await waitForOutcome(page, 'done', 120_000);
-    const acked = flood.acks.reduce((sum, a) => sum + a.lines, 0);
-    if (acked < floodLines) throw new Error(`the flood run ended after ${acked} of ${floodLines} lines: ${await page.evaluate(() => document.querySelector('[data-testid="run-error"]')?.textContent ?? '', undefined)}`);
+    const taken = linesTaken(flood);
+    if (taken < floodLines) throw new Error(`the flood run ended after ${taken} of ${floodLines} lines: ${await page.evaluate(() => document.querySelector('[data-testid="run-error"]')?.textContent ?? '', undefined)}`);
     const floodMs = (flood.acks.at(-1)?.at ?? Number.NaN) - flood.firstLogAt;
-    figures['logs.lines'] = acked;
-    figures['logs.linesPerSec'] = (acked * 1000) / floodMs;
+    figures['logs.lines'] = taken;
+    figures['logs.passedOverShare'] = flood.passedOver / taken;
+    figures['logs.linesPerSec'] = (taken * 1000) / floodMs;
     figures['logs.floodBusyCores'] = cpu.machineSeconds / cpu.wallSeconds;
     figures['logs.floodCpuSeconds'] = cpu.machineSeconds;
     [figures['logs.floodMainCpuSeconds'], figures['logs.floodBrowserCpuSeconds']] = cpu.treeSeconds;

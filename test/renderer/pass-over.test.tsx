@@ -1,10 +1,12 @@
 /**
- * Passing over lines nobody will see must leave xterm exactly as writing them would: the same
- * scrollback, text, colours and the colour state later lines start with. Checked with xterm itself.
+ * Main passing over lines the terminal's scrollback would lose must leave xterm exactly as writing
+ * them would: the same scrollback, text, colours and the colour state later lines start with.
+ * Checked with xterm itself, the lines going through main's flow and the renderer's feed.
  */
 import { Terminal } from '@xterm/xterm';
 import { describe, expect, it } from 'vitest';
-import { colourStateAfter } from '../../renderer/colour-state.ts';
+import { LogFlow } from '../../electron/service/log-flow.ts';
+import { colourStateAfter } from '../../shared/colour-state.ts';
 import { TerminalFeed } from '../../renderer/terminal-feed.ts';
 
 const SCROLLBACK = 200;
@@ -44,31 +46,48 @@ function logLines(count: number, wrapping = false): string[] {
   });
 }
 
-/** The lines through a feed that may pass over them, pushed faster than the terminal parses. */
-async function throughFeed(lines: string[], batch: number): Promise<{ terminal: Terminal; written: string[]; taken: number }> {
+/**
+ * The lines through main's flow (sending a few hundred ahead) and a following terminal's feed, pushed
+ * faster than the terminal parses them.
+ */
+async function throughFlow(lines: string[], batch: number): Promise<{ terminal: Terminal; written: string[]; taken: number }> {
   const terminal = new Terminal(options);
   const writes: string[] = [];
   let taken = 0;
   const feed = new TerminalFeed(
     { write: (data: string, callback: () => void) => (writes.push(data), terminal.write(data, callback)) },
-    (n) => (taken += n),
-    { allowed: () => true, keepLines: () => SCROLLBACK + terminal.rows },
+    (n) => {
+      taken += n;
+      flow.ack(n, SCROLLBACK + terminal.rows);
+    },
+    () => true,
   );
-  for (let i = 0; i < lines.length; i += batch) feed.push(lines.slice(i, i + batch));
+  const flow = new LogFlow(
+    ({ lines: sent, passedOver, behind }) => {
+      taken += passedOver;
+      feed.push(sent, behind);
+      return true;
+    },
+    { sentAhead: 300, held: 20_000 },
+  );
+  for (let i = 0; i < lines.length; i += batch) await flow.push(lines.slice(i, i + batch));
+  // The run ends once the terminal has taken the flood (ending sends whatever is still held, at once).
+  while (taken < lines.length) await new Promise((resolve) => setTimeout(resolve, 5));
+  flow.close();
   await feed.drained();
   return { terminal, written: writes.join('').split('\n').slice(0, -1), taken };
 }
 
-describe('passing over log lines nobody will see', () => {
+describe('main passing over log lines the terminal would lose', () => {
   it('leaves the terminal as writing every line would, colours and the state later lines start with included', async () => {
     // Different lengths put the first line the terminal keeps after different colour changes.
-    for (const [count, wrapping] of [[3_000, false], [3_019, false], [3_038, false], [3_060, false], [3_000, true], [3_037, true]] as const) {
+    for (const [count, wrapping] of [[12_000, false], [12_019, false], [12_038, false], [12_060, false], [12_000, true], [12_037, true]] as const) {
       const lines = logLines(count, wrapping);
       const reference = new Terminal(options);
       await written(reference, `${lines.join('\n')}\n`);
-      const { terminal, written: parsed, taken } = await throughFeed(lines, 250);
-      expect(parsed.length).toBeLessThan(1_000); // most lines were passed over...
-      expect(taken).toBe(count); // ...and counted as taken, for main's flow control
+      const { terminal, written: parsed, taken } = await throughFlow(lines, 250);
+      expect(parsed.length).toBeLessThan(6_000); // most lines were passed over...
+      expect(taken).toBe(count); // ...and every line counted once, parsed or passed over
       expect(contents(terminal)).toEqual(contents(reference));
       await Promise.all([written(reference, 'next line\n'), written(terminal, 'next line\n')]);
       expect(contents(terminal)).toEqual(contents(reference));
@@ -76,12 +95,13 @@ describe('passing over log lines nobody will see', () => {
   });
 
   it('never passes over a line with any other control: it is written, with what follows it', async () => {
-    const lines = logLines(1_000);
-    lines[100] = 'line 100 \x1b]0;a title\x07';
-    lines[200] = 'line 200 \x1b[2A moves the cursor';
-    const { written: parsed } = await throughFeed(lines, 1_000);
-    expect(parsed).toContain(lines[100]);
-    expect(parsed).toContain(lines[200]);
+    const lines = logLines(12_000);
+    lines[5_000] = 'line 5000 \x1b]0;a title\x07';
+    lines[8_000] = 'line 8000 \x1b[2A moves the cursor';
+    const { written: parsed } = await throughFlow(lines, 1_000);
+    // Written, possibly after the colour state of lines passed over before it.
+    expect(parsed.some((line) => line.endsWith(lines[5_000] as string))).toBe(true);
+    expect(parsed.some((line) => line.endsWith(lines[8_000] as string))).toBe(true);
     expect(parsed.at(-1)).toBe(lines.at(-1));
   });
 });

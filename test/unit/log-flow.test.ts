@@ -1,55 +1,168 @@
 import { describe, expect, it } from 'vitest';
-import { LogFlow } from '../../electron/service/log-flow.ts';
-import { LINES_IN_FLIGHT } from '../../shared/log-window.ts';
+import { LogFlow, type LogBatch } from '../../electron/service/log-flow.ts';
+import { LINES_HELD, LINES_SENT_AHEAD } from '../../shared/log-window.ts';
 
 const lines = (n: number, tag = 'l') => Array.from({ length: n }, (_v, i) => `${tag}${i}`);
+const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A flow whose batches are recorded, with the lines passed over before each. */
+function recordedFlow(limits?: { sentAhead: number; held: number }) {
+  const batches: LogBatch[] = [];
+  const flow = new LogFlow((batch) => (batches.push(batch), true), limits);
+  const sentLines = () => batches.flatMap((b) => b.lines);
+  const passedOver = () => batches.reduce((n, b) => n + b.passedOver, 0);
+  return { flow, batches, sentLines, passedOver };
+}
 
 describe('log lines on their way to a renderer', () => {
   it('go out in batches, in order, not one message per line', async () => {
-    const sent: string[][] = [];
-    const flow = new LogFlow((batch) => (sent.push(batch), true));
+    const { flow, batches } = recordedFlow();
     for (let i = 0; i < 100; i++) await flow.push([`line ${i}`]);
-    expect(sent).toEqual([]);
-    await new Promise((r) => setTimeout(r, 60));
-    expect(sent).toHaveLength(1);
-    expect(sent[0]).toEqual(lines(100, 'line ').map((_l, i) => `line ${i}`));
+    expect(batches).toEqual([]);
+    await settle(60);
+    expect(batches).toHaveLength(1);
+    expect(batches[0]?.lines).toEqual(lines(100, 'line ').map((_l, i) => `line ${i}`));
     await flow.push(lines(5000));
-    expect(sent.length).toBeGreaterThanOrEqual(2);
-    expect(sent.slice(1).every((b) => b.length <= 5000)).toBe(true);
+    expect(batches.length).toBeGreaterThanOrEqual(2);
+    expect(batches.slice(1).every((b) => b.lines.length <= 5000)).toBe(true);
   });
 
-  it('hold the producer back while the consumer is behind, and let it go on acknowledgements', async () => {
-    const sent: string[][] = [];
-    const flow = new LogFlow((batch) => (sent.push(batch), true));
+  it('are sent no further ahead than the consumer has acknowledged; the producer waits once enough are held', async () => {
+    const { flow, batches, sentLines } = recordedFlow();
     let released = false;
     const producer = (async () => {
-      for (let i = 0; i < LINES_IN_FLIGHT / 1000 + 10; i++) await flow.push(lines(1000, `b${i}-`));
+      for (let i = 0; i < LINES_HELD / 1000 + 10; i++) await flow.push(lines(1000, `b${i}-`));
       released = true;
     })();
-    await new Promise((r) => setTimeout(r, 100));
+    await settle(100);
     expect(released).toBe(false);
-    const inFlight = sent.reduce((n, b) => n + b.length, 0);
-    expect(inFlight).toBeLessThanOrEqual(LINES_IN_FLIGHT + 2_000);
-    // The renderer catches up, batch by batch.
+    expect(sentLines().length).toBeGreaterThanOrEqual(LINES_SENT_AHEAD);
+    expect(sentLines().length).toBeLessThan(LINES_SENT_AHEAD + 2_000);
+    // The renderer catches up, batch by batch, without following the end: every line is sent.
+    let acked = 0;
     while (!released) {
-      const total = sent.reduce((n, b) => n + b.length, 0);
-      flow.ack(total);
-      sent.length = 0;
-      await new Promise((r) => setTimeout(r, 40));
+      const sent = sentLines().length;
+      flow.ack(sent - acked);
+      acked = sent;
+      await settle(5);
     }
     await producer;
     flow.close();
+    const expected = Array.from({ length: LINES_HELD / 1000 + 10 }, (_v, i) => lines(1000, `b${i}-`)).flat();
+    expect(sentLines()).toEqual(expected);
+    expect(batches.every((b) => b.passedOver === 0)).toBe(true);
+  });
+
+  it('while the terminal follows the end, pass over what its scrollback would lose: the producer never waits, and the colour state is carried', async () => {
+    const { flow, batches, sentLines, passedOver } = recordedFlow();
+    flow.ack(0, 5_000);
+    // A colour set in a line that is passed over, and never reset.
+    const flood = lines(200_000).map((line, i) => (i === 50_000 ? `\x1b[31m${line}` : line));
+    for (let i = 0; i < flood.length; i += 1000) {
+      const pushed = flow.push(flood.slice(i, i + 1000));
+      expect(await Promise.race([pushed.then(() => 'went on'), settle(20).then(() => 'waited')])).toBe('went on');
+    }
+    flow.close();
+    const sent = sentLines();
+    expect(passedOver() + sent.length).toBe(flood.length);
+    expect(sent.length).toBeLessThan(LINES_SENT_AHEAD + 5_000 + 2 * 2_000);
+    // The first lines went out before anything was held; after the last lines passed over come the flood's last ones, whole.
+    expect(sent.slice(0, LINES_SENT_AHEAD)).toEqual(flood.slice(0, LINES_SENT_AHEAD));
+    const lastGap = batches.findLastIndex((b) => b.passedOver > 0);
+    const tail = batches.slice(lastGap).flatMap((b) => b.lines);
+    expect(tail.length).toBeGreaterThanOrEqual(5_000);
+    expect(tail.slice(1)).toEqual(flood.slice(1 - tail.length));
+    expect(tail[0]).toBe(`\x1b[31m${flood.at(-tail.length)}`); // the colour state the lines passed over left
+  });
+
+  it('tell the terminal when it is behind a flood: while lines are passed over, not once that eases or the stream ends', async () => {
+    const { flow, batches } = recordedFlow({ sentAhead: 1_000, held: 50_000 });
+    flow.ack(0, 2_000);
+    await flow.push(lines(1000, 'a'));
+    await flow.push(lines(1000, 'b'));
+    expect(batches.map((b) => b.behind)).toEqual([false]); // sent at once: nothing passed over
+    for (let i = 0; i < 10; i++) await flow.push(lines(1000, `c${i}-`));
+    flow.ack(2_000, 2_000);
+    expect(batches.length).toBe(2);
+    expect(batches[1]).toMatchObject({ passedOver: 8_000, behind: true });
+    await settle(300); // the flood eases: the terminal hears so without waiting for more lines
+    expect(batches.at(-1)).toMatchObject({ lines: [], behind: false });
+    await flow.push(lines(1000, 'd'));
+    await flow.push(lines(1000, 'e'));
+    flow.ack(2_000, 2_000);
+    expect(batches.at(-1)).toMatchObject({ passedOver: 0, behind: false });
+    for (let i = 0; i < 10; i++) await flow.push(lines(1000, `f${i}-`));
+    flow.ack(2_000, 2_000);
+    expect(batches.at(-1)?.behind).toBe(true); // a flood again
+    flow.close();
+    expect(batches.at(-1)?.behind).toBe(false); // the stream ended: what comes now is all there is
+    // Also when nothing waits: the terminal hears it at once, not only after the flood has eased.
+    const quiet = recordedFlow({ sentAhead: 1_000, held: 50_000 });
+    quiet.flow.ack(0, 2_000);
+    for (let i = 0; i < 10; i++) await quiet.flow.push(lines(1000, `g${i}-`));
+    quiet.flow.ack(4_000, 2_000);
+    quiet.flow.ack(2_000, 2_000);
+    expect(quiet.batches.at(-1)?.behind).toBe(true);
+    const sent = quiet.batches.length;
+    quiet.flow.close();
+    expect(quiet.batches.slice(sent)).toEqual([{ lines: [], passedOver: 0, behind: false }]);
+  });
+
+  it('pass over nothing while the terminal does not follow, or when lines hold other controls', async () => {
+    for (const [keepLines, flood] of [
+      [undefined, lines(30_000)],
+      // A title in the first line held back (one batch of 2,000 goes out first): every line after it waits for it.
+      [5_000, lines(30_000).map((line, i) => (i === 2_000 ? `${line}\x1b]0;title\x07` : line))],
+    ] as const) {
+      const { flow, sentLines, passedOver } = recordedFlow({ sentAhead: 1_000, held: 50_000 });
+      flow.ack(0, keepLines);
+      for (let i = 0; i < flood.length; i += 1000) await flow.push(flood.slice(i, i + 1000));
+      flow.close();
+      expect(passedOver()).toBe(0);
+      expect(sentLines()).toEqual(flood);
+    }
+  });
+
+  it('stop passing over once the terminal stops following', async () => {
+    const { flow, sentLines, passedOver } = recordedFlow({ sentAhead: 1_000, held: 50_000 });
+    flow.ack(0, 2_000);
+    for (let i = 0; i < 20; i++) await flow.push(lines(1000, `a${i}-`));
+    flow.flush(); // the lines passed over are counted in the next batch
+    const passedWhileFollowing = passedOver();
+    expect(passedWhileFollowing).toBeGreaterThan(10_000);
+    flow.ack(0); // the reader scrolled back
+    for (let i = 0; i < 20; i++) await flow.push(lines(1000, `b${i}-`));
+    flow.close();
+    expect(passedOver()).toBe(passedWhileFollowing);
+    expect(sentLines().slice(-20_000)).toEqual(Array.from({ length: 20 }, (_v, i) => lines(1000, `b${i}-`)).flat());
+  });
+
+  it('send what is held when another event goes out, credit or not, so that the order holds', async () => {
+    const { flow, sentLines } = recordedFlow({ sentAhead: 1_000, held: 50_000 });
+    const all = lines(5_000);
+    for (let i = 0; i < all.length; i += 1000) await flow.push(all.slice(i, i + 1000));
+    expect(sentLines()).toHaveLength(2_000);
+    flow.flush();
+    expect(sentLines()).toEqual(all);
+  });
+
+  it('keep every character of a line, empty lines and any script included', async () => {
+    const { flow, sentLines } = recordedFlow();
+    const odd = ['', 'naïve café ✓ 日本語 🚀', '\r', '\ttab', '', ''];
+    await flow.push(odd);
+    flow.flush();
+    expect(sentLines()).toEqual(odd);
   });
 
   it('without a window to acknowledge, nothing waits; closing releases a waiting producer', async () => {
     const flow = new LogFlow(() => false);
-    for (let i = 0; i < LINES_IN_FLIGHT / 1000 + 10; i++) await flow.push(lines(1000));
+    for (let i = 0; i < LINES_HELD / 1000 + 10; i++) await flow.push(lines(1000));
     const stuck = new LogFlow(() => true);
     const waiting = (async () => {
-      for (let i = 0; i < LINES_IN_FLIGHT / 1000 + 10; i++) await stuck.push(lines(1000));
+      for (let i = 0; i < LINES_HELD / 1000 + 10; i++) await stuck.push(lines(1000));
       return 'released';
     })();
-    await new Promise((r) => setTimeout(r, 50));
+    await settle(50);
     expect(await Promise.race([waiting, Promise.resolve('waiting')])).toBe('waiting');
     stuck.close();
     await waiting;

@@ -145,11 +145,11 @@ describe('terminal feed', () => {
   });
 
   /**
-   * Feeds twenty batches of 1,000 lines that may be passed over (the terminal keeps them all), one
-   * every 5 ms, faster than they are parsed; counts the pauses the feed makes (its timers with a delay)
-   * while they arrive and after the last one came.
+   * Pushes twenty batches of 1,000 lines at once, saying the terminal is behind a flood, and after
+   * 300 ms the news that the flood has eased; counts the pauses the feed makes (its timers with a
+   * delay) before and after the news.
    */
-  async function pausesWhileArriving(): Promise<{ before: number; after: number; medianMs: number }> {
+  async function pausesWhileBehind(follows = true): Promise<{ before: number; after: number; medianMs: number }> {
     const wait = setTimeout; // the test's own waits are not the feed's pauses
     const pauses: { at: number; ms: number }[] = [];
     const timers = vi.spyOn(globalThis, 'setTimeout').mockImplementation(((run: () => void, ms?: number) => {
@@ -158,18 +158,22 @@ describe('terminal feed', () => {
     }) as typeof setTimeout);
     try {
       const terminal = new ParsingTerminal(0.01); // 10 ms per batch
-      const feed = new feedModule.TerminalFeed(terminal, () => undefined, { allowed: () => true, keepLines: () => 1e9 });
+      const feed = new feedModule.TerminalFeed(terminal, () => undefined, () => follows);
       for (let b = 0; b < 20; b++) {
-        feed.push(Array.from({ length: 1_000 }, (_v, i) => `line ${b * 1_000 + i} `.padEnd(99, 'x')));
-        if (b < 19) await new Promise((resolve) => wait(resolve, 5));
+        feed.push(
+          Array.from({ length: 1_000 }, (_v, i) => `line ${b * 1_000 + i} `.padEnd(99, 'x')),
+          true,
+        );
       }
-      const lastPushAt = performance.now();
+      await new Promise((resolve) => wait(resolve, 300));
+      const easedAt = performance.now();
+      feed.push([], false);
       await feed.drained();
       expect(terminal.parsed).toHaveLength(20_000);
       const lengths = pauses.map((pause) => pause.ms).sort((a, b) => a - b);
       return {
-        before: pauses.filter((pause) => pause.at <= lastPushAt).length,
-        after: pauses.filter((pause) => pause.at > lastPushAt).length,
+        before: pauses.filter((pause) => pause.at <= easedAt).length,
+        after: pauses.filter((pause) => pause.at > easedAt).length,
         medianMs: lengths[Math.floor(lengths.length / 2)] ?? 0,
       };
     } finally {
@@ -177,17 +181,21 @@ describe('terminal feed', () => {
     }
   }
 
-  it('while lines arrive and may be passed over, a task of slices is followed by a pause as long as it took; once they stop, the rest is parsed back to back', async () => {
-    const { before, after, medianMs } = await pausesWhileArriving();
+  it('while the terminal is behind a flood and the view follows, a task of slices is followed by a pause of a few frames; once the flood eases, the rest is parsed back to back', async () => {
+    const { before, after, medianMs } = await pausesWhileBehind();
     expect(before).toBeGreaterThanOrEqual(3);
-    expect(medianMs).toBeGreaterThan(2); // as long as a task of two slices of about 4 ms took
-    expect(after).toBeLessThanOrEqual(1); // the one decided as the last batch came
+    expect(medianMs).toBeGreaterThanOrEqual(40);
+    expect(after).toBeLessThanOrEqual(1); // the one under way when the news came
   });
 
-  it('but not in a hidden page, where the browser holds timers back and nothing is drawn', async () => {
+  it('but not while the view does not follow: its reader waits for every line', async () => {
+    expect(await pausesWhileBehind(false)).toMatchObject({ before: 0, after: 0 });
+  });
+
+  it('nor in a hidden page, where the browser holds timers back and nothing is drawn', async () => {
     vi.stubGlobal('document', { visibilityState: 'hidden' });
     try {
-      expect(await pausesWhileArriving()).toMatchObject({ before: 0, after: 0 });
+      expect(await pausesWhileBehind()).toMatchObject({ before: 0, after: 0 });
     } finally {
       vi.unstubAllGlobals();
     }
