@@ -14,6 +14,7 @@ import { SCROLLBACK_LINES } from '../shared/log-window.ts';
 import { summedAtMostEvery } from './summed-counts.ts';
 import { TerminalFeed } from './terminal-feed.ts';
 import { skipIdleSelectionRedrawsOf } from './terminal-selection.ts';
+import { syncViewportOncePerFrameOf } from './terminal-viewport.ts';
 import { api } from './transport.ts';
 
 /** Acknowledgements go out at once, then at most one per this many milliseconds: each is a call with a reply. */
@@ -87,6 +88,8 @@ export function showTerminal(entry: RunTerminal, slot: HTMLElement): void {
     // For whoever upgrades xterm: the end-to-end test fails on this warning.
     // eslint-disable-next-line no-console
     if (!skipIdleSelectionRedrawsOf(entry.terminal)) console.warn('aicr-studio: this xterm keeps its selection service elsewhere; every scroll redraws all rows');
+    // eslint-disable-next-line no-console
+    if (!syncViewportOncePerFrameOf(entry.terminal)) console.warn('aicr-studio: this xterm keeps its viewport elsewhere; every scrolled line syncs the scrollbar');
   }
   entry.fit.fit();
   entry.terminal.refresh(0, entry.terminal.rows - 1);

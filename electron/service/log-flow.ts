@@ -141,7 +141,10 @@ export class LogFlow {
   }
 
   private sendWhatFits(): void {
-    while (this.unacked < this.limits.sentAhead && (this.waitingLines >= MAX_BATCH_LINES || (this.partialDue && this.waitingLines > 0))) this.sendBatch();
+    // In a flood the terminal takes lines slowly on purpose: one batch in flight is enough, and what it
+    // has not taken yet may still be passed over here instead of being parsed there.
+    const sentAhead = this.flooding ? MAX_BATCH_LINES : this.limits.sentAhead;
+    while (this.unacked < sentAhead && (this.waitingLines >= MAX_BATCH_LINES || (this.partialDue && this.waitingLines > 0))) this.sendBatch();
     if (this.waitingLines > 0 && !this.partialDue) {
       this.timer ??= setTimeout(() => {
         this.timer = undefined;

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { AgentSettings } from '../../shared/contract.ts';
 import { skipIdleSelectionRedraws, skipIdleSelectionRedrawsOf } from '../../renderer/terminal-selection.ts';
+import { syncViewportOncePerFrame, syncViewportOncePerFrameOf } from '../../renderer/terminal-viewport.ts';
 import type { BareChromium, BarePage } from './bare-chromium.ts';
 
 const xtermFile = (file: string) => path.join(path.dirname(createRequire(import.meta.url).resolve('@xterm/xterm/package.json')), file);
@@ -15,7 +16,7 @@ const xtermFile = (file: string) => path.join(path.dirname(createRequire(import.
  * The ceiling: xterm alone in a blank page of the same browser, fed lines like the agent's (colour
  * codes, ~100 bytes) from memory in slices of the most lines the app writes at once (its terminal feed
  * writes smaller ones while the parser is still slow), in a terminal of the app's size, with the app's
- * change to xterm (selection redraws only when there is a selection).
+ * changes to xterm (selection redraws only when there is a selection, scrollbar syncs once a frame).
  */
 export async function xtermOnlyLinesPerSec(browser: BareChromium, size: { width: number; height: number }, lines: number): Promise<number> {
   const page = await browser.newPage({ width: 1280, height: 800 });
@@ -23,7 +24,8 @@ export async function xtermOnlyLinesPerSec(browser: BareChromium, size: { width:
     await page.evaluate((css) => document.head.append(Object.assign(document.createElement('style'), { textContent: css })), readFileSync(xtermFile('css/xterm.css'), 'utf8'));
     // The library's UMD build defines window.Terminal when run as a plain script.
     await page.evaluate((source) => (0, eval)(source) as unknown, readFileSync(xtermFile('lib/xterm.js'), 'utf8'));
-    await page.evaluate((source) => (0, eval)(source) as unknown, `${skipIdleSelectionRedraws.toString()}\n${skipIdleSelectionRedrawsOf.toString()}`);
+    const changes = [skipIdleSelectionRedraws, skipIdleSelectionRedrawsOf, syncViewportOncePerFrame, syncViewportOncePerFrameOf];
+    await page.evaluate((source) => (0, eval)(source) as unknown, changes.map((change) => `globalThis.${change.name} = ${change.toString()};`).join('\n'));
     return await page.evaluate(
       ({ size, lines }) =>
         new Promise<number>((resolve) => {
@@ -33,7 +35,8 @@ export async function xtermOnlyLinesPerSec(browser: BareChromium, size: { width:
           const { Terminal } = window as unknown as { Terminal: new (options: object) => { open(e: HTMLElement): void; write(d: string, cb?: () => void): void; scrollToBottom(): void } };
           const terminal = new Terminal({ scrollback: 20_000, convertEol: true, disableStdin: true, fontSize: 12 });
           terminal.open(slot);
-          if (!(window as unknown as { skipIdleSelectionRedrawsOf(t: object): boolean }).skipIdleSelectionRedrawsOf(terminal)) throw new Error("the app's change to xterm does not apply");
+          const changed = window as unknown as Record<'skipIdleSelectionRedrawsOf' | 'syncViewportOncePerFrameOf', (t: object) => boolean>;
+          if (!changed.skipIdleSelectionRedrawsOf(terminal) || !changed.syncViewportOncePerFrameOf(terminal)) throw new Error("the app's changes to xterm do not apply");
           const started = performance.now();
           let queued = 0;
           let written = 0;
