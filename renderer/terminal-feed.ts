@@ -36,11 +36,13 @@ const MAX_SLICE_CHARS = 128 * 1024;
 /** Slices parsed in one task; the second is written from the first's callback, so it is timed. */
 const SLICES_PER_TASK = 2;
 /**
- * While the terminal is behind a flood, the pause after a task of slices (about 8 ms): a few frames,
- * so that it takes about a seventh of the thread. Fixed rather than measured: on a busy machine a
- * task's wall time includes waits for the processor, and pauses grew with them.
+ * While the terminal is behind a flood, the pause after a task of slices (about 8 ms): about a tenth
+ * of the thread, and the view redrawn some ten times a second, each time a screen of new rows (13 ms
+ * of drawing in a flood's frames; with 50 ms pauses frames and parsing took 40 % of the thread).
+ * Fixed rather than measured: on a busy machine a task's wall time includes waits for the processor,
+ * and pauses grew with them.
  */
-const PAUSE_BEHIND_MS = 50;
+const PAUSE_BEHIND_MS = 100;
 /** How much a new measurement moves the estimate. */
 const SMOOTHING = 0.3;
 

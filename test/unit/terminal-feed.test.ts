@@ -146,7 +146,7 @@ describe('terminal feed', () => {
 
   /**
    * Pushes twenty batches of 1,000 lines at once, saying the terminal is behind a flood, and after
-   * 300 ms the news that the flood has eased; counts the pauses the feed makes (its timers with a
+   * 500 ms the news that the flood has eased; counts the pauses the feed makes (its timers with a
    * delay) before and after the news.
    */
   async function pausesWhileBehind(follows = true): Promise<{ before: number; after: number; medianMs: number }> {
@@ -165,7 +165,7 @@ describe('terminal feed', () => {
           true,
         );
       }
-      await new Promise((resolve) => wait(resolve, 300));
+      await new Promise((resolve) => wait(resolve, 500));
       const easedAt = performance.now();
       feed.push([], false);
       await feed.drained();
@@ -184,7 +184,7 @@ describe('terminal feed', () => {
   it('while the terminal is behind a flood and the view follows, a task of slices is followed by a pause of a few frames; once the flood eases, the rest is parsed back to back', async () => {
     const { before, after, medianMs } = await pausesWhileBehind();
     expect(before).toBeGreaterThanOrEqual(3);
-    expect(medianMs).toBeGreaterThanOrEqual(40);
+    expect(medianMs).toBeGreaterThanOrEqual(80);
     expect(after).toBeLessThanOrEqual(1); // the one under way when the news came
   });
 
