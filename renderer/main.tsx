@@ -3,6 +3,8 @@ import '@xterm/xterm/css/xterm.css';
 import './styles.css';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
+import { warmUpSpareWhenIdle } from './terminals.ts';
 
 const root = document.getElementById('app');
 if (root) createRoot(root).render(<App />);
+warmUpSpareWhenIdle();

@@ -32,9 +32,9 @@ export interface RunTerminal {
 
 const terminals = new Map<string, RunTerminal>();
 
-export function terminalFor(runId: string): RunTerminal {
-  const existing = terminals.get(runId);
-  if (existing) return existing;
+type TerminalParts = Pick<RunTerminal, 'terminal' | 'fit' | 'search'>;
+
+function newTerminal(): TerminalParts {
   const dark = matchMedia('(prefers-color-scheme: dark)').matches;
   const terminal = new Terminal({
     scrollback: SCROLLBACK_LINES,
@@ -49,6 +49,77 @@ export function terminalFor(runId: string): RunTerminal {
   const search = new SearchAddon();
   terminal.loadAddon(fit);
   terminal.loadAddon(search);
+  return { terminal, fit, search };
+}
+
+/**
+ * The next run's terminal, opened off screen and drawn once full of log-like lines while the page
+ * was idle. A new terminal's first full drawing is slow (its own stylesheet, row elements and glyph
+ * measurements): in a log flood it was a frame of 60-100 ms. Taken by the next run, which then draws
+ * its first lines in a warm terminal.
+ */
+let spare: TerminalParts | undefined;
+let warmingUp = false;
+const WARM_UP_LINES = Array.from({ length: 60 }, (_v, i) => `\x1b[3${1 + (i % 2)}m[agent] collecting measurement batch: line=${i} of=${60 + i * 7} collector=node-topology sample=${'c0ffee'.repeat(3)} ABCDEFGHIJKLMNOPQRSTUVWXYZ abcdefghijklmnopqrstuvwxyz 0123456789 !"#$%&'()*+,-./:;<=>?@[\\]^_\`{|}~\x1b[0m`).join('\n');
+
+function warmUpSpare(): void {
+  if (spare || warmingUp) return;
+  warmingUp = true;
+  const parts = newTerminal();
+  const host = document.createElement('div');
+  host.className = 'terminal-slot terminal-warm-up';
+  host.setAttribute('aria-hidden', 'true');
+  document.body.append(host);
+  openIn(parts.terminal, host);
+  parts.fit.fit();
+  parts.terminal.write(`${WARM_UP_LINES}\n`, () =>
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        parts.terminal.reset();
+        spare = parts;
+        warmingUp = false;
+      }),
+    ),
+  );
+}
+
+/**
+ * The warm-up is one task of 50-100 ms: not while logs come in (nor in a run's first seconds, when
+ * they are about to), only once they have been quiet this long.
+ */
+const QUIET_MS = 3_000;
+let lastLogAt = Number.NEGATIVE_INFINITY;
+
+/** Warms up a spare terminal once logs have been quiet for a while and the page is idle. */
+let warmUpScheduled = false;
+export function warmUpSpareWhenIdle(): void {
+  if (warmUpScheduled || typeof requestIdleCallback !== 'function') return;
+  warmUpScheduled = true;
+  const attempt = (): void => {
+    const wait = lastLogAt + QUIET_MS - performance.now();
+    if (wait > 0) {
+      setTimeout(attempt, wait);
+      return;
+    }
+    requestIdleCallback(
+      () => {
+        if (performance.now() - lastLogAt < QUIET_MS) return attempt();
+        warmUpScheduled = false;
+        return warmUpSpare();
+      },
+      { timeout: 2_000 },
+    );
+  };
+  attempt();
+}
+
+export function terminalFor(runId: string): RunTerminal {
+  const existing = terminals.get(runId);
+  if (existing) return existing;
+  const { terminal, fit, search } = spare ?? newTerminal();
+  spare = undefined;
+  lastLogAt = performance.now(); // its lines are about to come
+  warmUpSpareWhenIdle();
   // Lines are acknowledged once parsed: main's flow control counts what the terminal has taken.
   const acknowledge = summedAtMostEvery(ACK_INTERVAL_MS, (lines) => sendAck(entry, lines));
   const feed = new TerminalFeed(
@@ -62,7 +133,9 @@ export function terminalFor(runId: string): RunTerminal {
   const entry: RunTerminal = { runId, terminal, feed, fit, search, follow: true };
   terminals.set(runId, entry);
   api.onEvent((event) => {
-    if (event.type === 'run-event' && event.event.runId === runId && event.event.type === 'log') feed.push(event.event.lines as string[], event.event.behind === true);
+    if (event.type !== 'run-event' || event.event.runId !== runId || event.event.type !== 'log') return;
+    lastLogAt = performance.now();
+    feed.push(event.event.lines as string[], event.event.behind === true);
   });
   return entry;
 }
@@ -79,18 +152,24 @@ export function setFollow(entry: RunTerminal, follow: boolean): void {
   sendAck(entry, 0);
 }
 
+/** Opens a terminal in `element`, with the app's changes to xterm. */
+function openIn(terminal: Terminal, element: HTMLElement): void {
+  terminal.open(element);
+  // For whoever upgrades xterm: the end-to-end test fails on these warnings.
+  // eslint-disable-next-line no-console
+  if (!skipIdleSelectionRedrawsOf(terminal)) console.warn('aicr-studio: this xterm keeps its selection service elsewhere; every scroll redraws all rows');
+  // eslint-disable-next-line no-console
+  if (!syncViewportOncePerFrameOf(terminal)) console.warn('aicr-studio: this xterm keeps its viewport elsewhere; every scrolled line syncs the scrollbar');
+}
+
 /** Shows the terminal in `slot`: opened there the first time, moved there afterwards. */
 export function showTerminal(entry: RunTerminal, slot: HTMLElement): void {
   const element = entry.terminal.element;
-  if (element) slot.append(element);
-  else {
-    entry.terminal.open(slot);
-    // For whoever upgrades xterm: the end-to-end test fails on this warning.
-    // eslint-disable-next-line no-console
-    if (!skipIdleSelectionRedrawsOf(entry.terminal)) console.warn('aicr-studio: this xterm keeps its selection service elsewhere; every scroll redraws all rows');
-    // eslint-disable-next-line no-console
-    if (!syncViewportOncePerFrameOf(entry.terminal)) console.warn('aicr-studio: this xterm keeps its viewport elsewhere; every scrolled line syncs the scrollbar');
-  }
+  if (element) {
+    const warmUpHost = element.parentElement?.classList.contains('terminal-warm-up') ? element.parentElement : undefined;
+    slot.append(element);
+    warmUpHost?.remove();
+  } else openIn(entry.terminal, slot);
   entry.fit.fit();
   entry.terminal.refresh(0, entry.terminal.rows - 1);
 }
