@@ -60,6 +60,8 @@ function newTerminal(): TerminalParts {
  */
 let spare: TerminalParts | undefined;
 let warmingUp = false;
+/** Spares made so far: each is marked with its number (data-spare), which tells whether a run took one. */
+let sparesMade = 0;
 const WARM_UP_LINES = Array.from({ length: 60 }, (_v, i) => `\x1b[3${1 + (i % 2)}m[agent] collecting measurement batch: line=${i} of=${60 + i * 7} collector=node-topology sample=${'c0ffee'.repeat(3)} ABCDEFGHIJKLMNOPQRSTUVWXYZ abcdefghijklmnopqrstuvwxyz 0123456789 !"#$%&'()*+,-./:;<=>?@[\\]^_\`{|}~\x1b[0m`).join('\n');
 
 function warmUpSpare(): void {
@@ -71,6 +73,7 @@ function warmUpSpare(): void {
   host.setAttribute('aria-hidden', 'true');
   document.body.append(host);
   openIn(parts.terminal, host);
+  parts.terminal.element?.setAttribute('data-spare', String(++sparesMade));
   parts.fit.fit();
   parts.terminal.write(`${WARM_UP_LINES}\n`, () =>
     requestAnimationFrame(() =>
@@ -84,10 +87,11 @@ function warmUpSpare(): void {
 }
 
 /**
- * The warm-up is one task of 50-100 ms: not while logs come in (nor in a run's first seconds, when
- * they are about to), only once they have been quiet this long.
+ * The warm-up is one task of 50-100 ms: not while logs come in (in a flood a terminal behind it takes
+ * a batch every 100 ms or so), only once they have been quiet this long. Right after a run starts,
+ * its own lines are usually a pod start away: the next spare is ready by then.
  */
-const QUIET_MS = 3_000;
+const QUIET_MS = 500;
 let lastLogAt = Number.NEGATIVE_INFINITY;
 
 /** Warms up a spare terminal once logs have been quiet for a while and the page is idle. */
@@ -118,7 +122,6 @@ export function terminalFor(runId: string): RunTerminal {
   if (existing) return existing;
   const { terminal, fit, search } = spare ?? newTerminal();
   spare = undefined;
-  lastLogAt = performance.now(); // its lines are about to come
   warmUpSpareWhenIdle();
   // Lines are acknowledged once parsed: main's flow control counts what the terminal has taken.
   const acknowledge = summedAtMostEvery(ACK_INTERVAL_MS, (lines) => sendAck(entry, lines));
