@@ -3,7 +3,7 @@ import '@xterm/xterm/css/xterm.css';
 import './styles.css';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
-import { warmUpSpareWhenIdle } from './terminals.ts';
+import { warmUpSpareWhenIdle } from './spare-terminal.ts';
 
 const root = document.getElementById('app');
 if (root) createRoot(root).render(<App />);
