@@ -106,6 +106,17 @@ export class LogFlow {
     this.wake();
   }
 
+  /**
+   * A consumer went away (a page closed or reloaded): what it was sent and never acknowledged no longer
+   * holds the flow back, and how many lines its terminal kept no longer counts.
+   */
+  consumerLeft(): void {
+    this.unacked = 0;
+    this.keepLines = undefined;
+    this.sendWhatFits();
+    this.wake();
+  }
+
   /** Sends everything queued now, credit or not (before another event, so that the order holds). */
   flush(): void {
     while (this.waitingLines > 0) this.sendBatch();

@@ -46,7 +46,11 @@ export class RunManager {
   /** Adds a receiver of every event; returns its removal. */
   subscribe(sink: EventSink): () => void {
     this.sinks.add(sink);
-    return () => this.sinks.delete(sink);
+    return () => {
+      this.sinks.delete(sink);
+      // Lines it was sent and never acknowledged must not stall the runs' log flow for the others.
+      for (const run of this.runs.values()) run.logs.consumerLeft();
+    };
   }
 
   /** Sends an event to every receiver; true when at least one took it. */

@@ -154,6 +154,29 @@ describe('log lines on their way to a renderer', () => {
     expect(sentLines()).toEqual(odd);
   });
 
+  it('go on when a consumer that was sent lines leaves without acknowledging them (a page reloaded)', async () => {
+    const { flow, sentLines } = recordedFlow({ sentAhead: 1_000, held: 5_000 });
+    let released = false;
+    const producer = (async () => {
+      for (let i = 0; i < 10; i++) await flow.push(lines(1000, `p${i}-`));
+      released = true;
+    })();
+    await settle(50);
+    expect(released).toBe(false); // the page went away with lines in flight: nothing would ever acknowledge them
+    let acked = sentLines().length; // what the page that left was sent
+    flow.consumerLeft();
+    expect(sentLines().length).toBeGreaterThan(acked); // the next page is sent lines, and acknowledges them
+    while (!released) {
+      const sent = sentLines().length;
+      flow.ack(sent - acked);
+      acked = sent;
+      await settle(5);
+    }
+    await producer;
+    flow.close();
+    expect(sentLines()).toEqual(Array.from({ length: 10 }, (_v, i) => lines(1000, `p${i}-`)).flat());
+  });
+
   it('without a window to acknowledge, nothing waits; closing releases a waiting producer', async () => {
     const flow = new LogFlow(() => false);
     for (let i = 0; i < LINES_HELD / 1000 + 10; i++) await flow.push(lines(1000));
