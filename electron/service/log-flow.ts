@@ -17,8 +17,13 @@ import { LINES_HELD, LINES_SENT_AHEAD } from '../../shared/log-window.ts';
 
 const FLUSH_MS = 30;
 const MAX_BATCH_LINES = 2_000;
-/** In a flood lines are passed over every few milliseconds; this long without any, it has eased. */
+/**
+ * A flood has eased when no line has been passed over for this long (the terminal keeps up), or the
+ * stream has sent nothing for STREAM_QUIET_MS (in a flood it sends every fraction of a millisecond;
+ * when it ends, the terminal should take the rest at once, not after a quarter second).
+ */
 const FLOOD_EASED_MS = 250;
+const STREAM_QUIET_MS = 50;
 
 export interface FlowLimits {
   /** Lines sent ahead of what the consumer has acknowledged. */
@@ -63,6 +68,7 @@ export class LogFlow {
   /** Whether lines are being passed over (a flood), when they were last, and whether the last batch said so. */
   private flooding = false;
   private lastPassedOverAt = 0;
+  private lastPushAt = 0;
   private easeTimer: NodeJS.Timeout | undefined;
   private toldBehind = false;
   private timer: NodeJS.Timeout | undefined;
@@ -83,6 +89,7 @@ export class LogFlow {
   /** Queues lines (none holds a line feed); resolves when the producer may go on (at once unless the consumer is behind). */
   async push(lines: readonly string[]): Promise<void> {
     if (this.closed || lines.length === 0) return;
+    this.lastPushAt = performance.now();
     const text = lines.join('\n');
     // Checked as one text: one regular expression run per batch rather than one per line.
     this.waiting.push({ text: Buffer.from(text), lines: lines.length, colours: colourStateAfter('', text) });
@@ -144,7 +151,7 @@ export class LogFlow {
       this.lastPassedOverAt = performance.now();
       if (!this.flooding) {
         this.flooding = true;
-        this.watchForEase(FLOOD_EASED_MS);
+        this.watchForEase(STREAM_QUIET_MS);
       }
       this.waitingLines -= first.lines;
       this.waiting.shift();
@@ -165,14 +172,16 @@ export class LogFlow {
     }
   }
 
-  /** Once no line has been passed over for FLOOD_EASED_MS, tells the terminal it is no longer behind. */
+  /** Once the flood has eased, tells the terminal it is no longer behind, and sends it what waits. */
   private watchForEase(ms: number): void {
     this.easeTimer = setTimeout(() => {
-      const quietMs = performance.now() - this.lastPassedOverAt;
-      if (quietMs < FLOOD_EASED_MS) return this.watchForEase(FLOOD_EASED_MS - quietMs);
+      const now = performance.now();
+      const untilEased = Math.min(this.lastPassedOverAt + FLOOD_EASED_MS, this.lastPushAt + STREAM_QUIET_MS) - now;
+      if (untilEased > 0) return this.watchForEase(untilEased);
       this.flooding = false;
       // Without this news, a terminal told it is behind by the flood's last batch would take the rest slowly.
       if (this.toldBehind) this.sendBatch(0);
+      this.sendWhatFits();
       return undefined;
     }, ms);
   }

@@ -85,7 +85,7 @@ describe('log lines on their way to a renderer', () => {
     flow.ack(2_000, 2_000);
     expect(batches.length).toBe(2);
     expect(batches[1]).toMatchObject({ passedOver: 8_000, behind: true });
-    await settle(300); // the flood eases: the terminal hears so without waiting for more lines
+    await settle(100); // the stream goes quiet: the terminal hears so within 50 ms, without waiting for more lines
     expect(batches.at(-1)).toMatchObject({ lines: [], behind: false });
     await flow.push(lines(1000, 'd'));
     await flow.push(lines(1000, 'e'));
