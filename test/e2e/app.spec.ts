@@ -206,6 +206,14 @@ test('a log flood ends with the terminal holding its last lines in order, as man
   expect(numbers).toEqual(Array.from({ length: numbers.length }, (_v, i) => (numbers[0] as number) + i));
   // The agent's lines are green on screen (each sets its colour and resets it).
   await expect(logs(page).locator('span.xterm-fg-2').first()).toBeVisible();
+  // The scrollbar shows the view at the end of 20,000 lines, and the mouse wheel scrolls back through them.
+  const firstShown = async () => Number(/line=(\d+) of=/.exec((await logs(page).textContent()) ?? '')?.[1] ?? Number.NaN);
+  const sliderTop = async () => (await page.getByTestId('log-terminal').locator('.scrollbar.vertical .slider').boundingBox())?.y ?? Number.NaN;
+  const [atEnd, sliderAtEnd] = [await firstShown(), await sliderTop()];
+  await page.getByTestId('log-terminal').hover();
+  for (let notch = 0; notch < 40; notch++) await page.mouse.wheel(0, -120);
+  await expect.poll(firstShown).toBeLessThan(atEnd - 100);
+  await expect.poll(sliderTop).toBeLessThan(sliderAtEnd);
 });
 
 test('a slow run cancelled leaves nothing in the cluster', async ({ page }) => {
