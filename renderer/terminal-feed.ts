@@ -19,8 +19,8 @@
  * bounded scrollback would lose anyway (log-flow.ts): the terminal need not parse as fast as it can
  * to show a flood's end. So while the view follows and main says the terminal is behind the stream,
  * a task of slices is followed by a pause of {@link PAUSE_BEHIND_MS}: most of the thread
- * stays with the page, and the machine's cores with the log stream. Once the stream has ended, the
- * rest is parsed task after task.
+ * stays with the page, and the machine's cores with the log stream. Once main says the flood has
+ * eased or the stream has ended, the rest is parsed task after task.
  */
 import type { Terminal } from '@xterm/xterm';
 

@@ -11,7 +11,26 @@ function recordedFlow(limits?: { sentAhead: number; held: number }) {
   const flow = new LogFlow((batch) => (batches.push(batch), true), limits);
   const sentLines = () => batches.flatMap((b) => b.lines);
   const passedOver = () => batches.reduce((n, b) => n + b.passedOver, 0);
-  return { flow, batches, sentLines, passedOver };
+  /** Pushes `count` batches of 1,000 lines tagged `tag`, each waiting as the flow says. */
+  const produce = (count: number, tag: string) => {
+    const producer = { released: false, pushed: Array.from({ length: count }, (_v, i) => lines(1000, `${tag}${i}-`)), done: Promise.resolve() };
+    producer.done = (async () => {
+      for (const batch of producer.pushed) await flow.push(batch);
+      producer.released = true;
+    })();
+    return producer;
+  };
+  /** A renderer catching up, batch by batch, until the producer is released; `acked` lines were taken before. */
+  const catchUp = async (producer: { released: boolean; done: Promise<void> }, acked = 0) => {
+    while (!producer.released) {
+      const sent = sentLines().length;
+      flow.ack(sent - acked);
+      acked = sent;
+      await settle(5);
+    }
+    await producer.done;
+  };
+  return { flow, batches, sentLines, passedOver, produce, catchUp };
 }
 
 describe('log lines on their way to a renderer', () => {
@@ -28,28 +47,16 @@ describe('log lines on their way to a renderer', () => {
   });
 
   it('are sent no further ahead than the consumer has acknowledged; the producer waits once enough are held', async () => {
-    const { flow, batches, sentLines } = recordedFlow();
-    let released = false;
-    const producer = (async () => {
-      for (let i = 0; i < LINES_HELD / 1000 + 10; i++) await flow.push(lines(1000, `b${i}-`));
-      released = true;
-    })();
+    const { flow, batches, sentLines, produce, catchUp } = recordedFlow();
+    const producer = produce(LINES_HELD / 1000 + 10, 'b');
     await settle(100);
-    expect(released).toBe(false);
+    expect(producer.released).toBe(false);
     expect(sentLines().length).toBeGreaterThanOrEqual(LINES_SENT_AHEAD);
     expect(sentLines().length).toBeLessThan(LINES_SENT_AHEAD + 2_000);
     // The renderer catches up, batch by batch, without following the end: every line is sent.
-    let acked = 0;
-    while (!released) {
-      const sent = sentLines().length;
-      flow.ack(sent - acked);
-      acked = sent;
-      await settle(5);
-    }
-    await producer;
+    await catchUp(producer);
     flow.close();
-    const expected = Array.from({ length: LINES_HELD / 1000 + 10 }, (_v, i) => lines(1000, `b${i}-`)).flat();
-    expect(sentLines()).toEqual(expected);
+    expect(sentLines()).toEqual(producer.pushed.flat());
     expect(batches.every((b) => b.passedOver === 0)).toBe(true);
   });
 
@@ -155,26 +162,16 @@ describe('log lines on their way to a renderer', () => {
   });
 
   it('go on when a consumer that was sent lines leaves without acknowledging them (a page reloaded)', async () => {
-    const { flow, sentLines } = recordedFlow({ sentAhead: 1_000, held: 5_000 });
-    let released = false;
-    const producer = (async () => {
-      for (let i = 0; i < 10; i++) await flow.push(lines(1000, `p${i}-`));
-      released = true;
-    })();
+    const { flow, sentLines, produce, catchUp } = recordedFlow({ sentAhead: 1_000, held: 5_000 });
+    const producer = produce(10, 'p');
     await settle(50);
-    expect(released).toBe(false); // the page went away with lines in flight: nothing would ever acknowledge them
-    let acked = sentLines().length; // what the page that left was sent
+    expect(producer.released).toBe(false); // the page went away with lines in flight: nothing would ever acknowledge them
+    const sentToThePageThatLeft = sentLines().length;
     flow.consumerLeft();
-    expect(sentLines().length).toBeGreaterThan(acked); // the next page is sent lines, and acknowledges them
-    while (!released) {
-      const sent = sentLines().length;
-      flow.ack(sent - acked);
-      acked = sent;
-      await settle(5);
-    }
-    await producer;
+    expect(sentLines().length).toBeGreaterThan(sentToThePageThatLeft); // the next page is sent lines, and acknowledges them
+    await catchUp(producer, sentToThePageThatLeft);
     flow.close();
-    expect(sentLines()).toEqual(Array.from({ length: 10 }, (_v, i) => lines(1000, `p${i}-`)).flat());
+    expect(sentLines()).toEqual(producer.pushed.flat());
   });
 
   it('without a window to acknowledge, nothing waits; closing releases a waiting producer', async () => {
