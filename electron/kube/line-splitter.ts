@@ -24,6 +24,13 @@ export class LineSplitter {
   /** The complete lines this chunk finishes, without their newline (a trailing \r is kept as sent). */
   push(chunk: Buffer): string[] {
     const buffer = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    const lastNewline = buffer.lastIndexOf(NEWLINE);
+    // Lines shorter than the limit, the usual case, are decoded at once and split: decoding them one
+    // by one was most of the cost of reading a log flood.
+    if (lastNewline !== -1 && lastNewline <= this.maxLineBytes) {
+      this.keepPending(buffer, lastNewline + 1);
+      return buffer.toString('utf8', 0, lastNewline).split('\n');
+    }
     const lines: string[] = [];
     let start = 0;
     for (;;) {
@@ -39,8 +46,13 @@ export class LineSplitter {
       lines.push(buffer.toString('utf8', start, newline));
       start = newline + 1;
     }
-    this.pending = Buffer.from(buffer.subarray(start));
+    this.keepPending(buffer, start);
     return lines;
+  }
+
+  /** Keeps the bytes from `start` on, copied: the chunk they came in need not stay alive. */
+  private keepPending(buffer: Buffer, start: number): void {
+    this.pending = Buffer.from(buffer.subarray(start));
   }
 
   /** What is left after the stream ended (a last line without a newline), if anything. */

@@ -90,9 +90,8 @@ export class LogFlow {
   async push(lines: readonly string[]): Promise<void> {
     if (this.closed || lines.length === 0) return;
     this.lastPushAt = performance.now();
-    const text = lines.join('\n');
-    // Checked as one text: one regular expression run per batch rather than one per line.
-    this.waiting.push({ text: Buffer.from(text), lines: lines.length, colours: colourStateAfter('', text) });
+    const text = Buffer.from(lines.join('\n'));
+    this.waiting.push({ text, lines: lines.length, colours: colourStateAfter('', text) });
     this.waitingLines += lines.length;
     this.passOverUnseen();
     this.sendWhatFits();

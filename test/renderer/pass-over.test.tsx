@@ -124,4 +124,22 @@ describe('the colour state after some lines', () => {
     }
     expect(colourStateAfter('', '\x1b[1m'.repeat(300))).toBeUndefined();
   });
+
+  it('reading bytes four at a time finds every other control a regular expression finds, at any alignment', () => {
+    // eslint-disable-next-line no-control-regex
+    const otherControl = /[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f-\x9f]|\x1b(?!\[[0-9;:]*m)/;
+    const pieces = ['a', 'log line ', '\t', '\n', '\r', '\x1b[32m', '\x1b[0m', '\x1b[38:2::1:2:3m', '\x1b[', '\x1b', 'é', '€', '温', '🙂', '\x7f', '\x85', '\x9b', '\xa0', '\x07', '\x0e', '\x1f', '\x00'];
+    let seed = 7;
+    const random = (n: number) => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % n;
+    for (let round = 0; round < 3_000; round++) {
+      const text = Array.from({ length: 1 + random(24) }, () => (random(3) === 0 ? (pieces[random(pieces.length)] as string) : 'x'.repeat(random(9)))).join('');
+      const bytes = Buffer.from(text);
+      // The same bytes at each offset from a word boundary.
+      for (let offset = 0; offset < 4; offset++) {
+        const placed = new Uint8Array(bytes.length + offset).subarray(offset);
+        placed.set(bytes);
+        expect(colourStateAfter('', placed) === undefined, JSON.stringify(text)).toBe(otherControl.test(text));
+      }
+    }
+  });
 });

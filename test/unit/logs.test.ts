@@ -88,6 +88,14 @@ describe('the line splitter', () => {
       expect(lines, `cut at byte ${cut}`).toEqual(['GPU ✓ 温度 🙂', 'next']);
     }
   });
+  it('short lines decoded together come out as each decoded alone, malformed bytes and empty lines too', () => {
+    const lines = [Buffer.from('ok'), Buffer.from([0xe2, 0x82]), Buffer.from(''), Buffer.from([0xc3]), Buffer.from([0x80, 0x41]), Buffer.from('\r'), Buffer.from('温度')];
+    const stream = Buffer.concat(lines.flatMap((line) => [line, Buffer.from('\n')]));
+    // Long enough for every line: the whole chunk is decoded at once.
+    expect(new LineSplitter(1024).push(stream)).toEqual(lines.map((line) => line.toString('utf8')));
+    // The chunk longer than the limit (no line is): decoded line by line, the same.
+    expect(new LineSplitter(6).push(stream)).toEqual(lines.map((line) => line.toString('utf8')));
+  });
   it('counts the limit in bytes and cuts long lines at character boundaries', () => {
     const splitter = new LineSplitter(10);
     const lines = splitter.push(Buffer.from(`${'é'.repeat(12)}\nok\n`));
