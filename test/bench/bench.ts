@@ -42,12 +42,12 @@ const BUDGETS: Record<string, { text: string; holds: (f: Figures) => boolean }> 
 };
 
 const smoke = process.argv.includes('--smoke');
-const scale = smoke ? { runs: 1, floodLines: 20_000, nodes: 300 } : { runs: 5, floodLines: 1_000_000, nodes: 5_000 };
+const scale = smoke ? { runs: 1, floodLines: 20_000, floodRounds: 1, nodes: 300 } : { runs: 5, floodLines: 1_000_000, floodRounds: 3, nodes: 5_000 };
 
 const GROUPS: Record<string, (kubeconfig: string) => Promise<Figures> | Figures> = {
   cli: (kubeconfig) => cliFigures(kubeconfig, scale.runs),
   run: (kubeconfig) => runFigures(kubeconfig, scale.runs),
-  logs: (kubeconfig) => logFigures(kubeconfig, scale.floodLines),
+  logs: (kubeconfig) => logFigures(kubeconfig, scale.floodLines, scale.floodRounds),
   browser: (kubeconfig) => browserFigures(kubeconfig, scale.nodes, !smoke),
 };
 const onlyAt = process.argv.indexOf('--only');

@@ -5,8 +5,9 @@
  *     to that line written into the run's xterm (the renderer acknowledges after xterm's write).
  *   - a log flood (`:logs-N`): lines per second from the first batch in the page to the last line
  *     written into xterm, the renderer's longest main-thread task in that time, and the peak memory of
- *     the main process; against a raw HTTPS read of the same pods/log stream (same query) afterwards,
- *     xterm alone fed from memory, and the transport alone (main and the browser's WebSocket, no terminal).
+ *     the main process; against a raw HTTPS read of the same pods/log stream (same query) afterwards.
+ *     Several rounds of both, medians (the longest task and the peak memory: of all rounds). Then xterm
+ *     alone fed from memory, and the transport alone (main and the browser's WebSocket, no terminal).
  *     Where the flood's CPU time went (the machine, main, the browser) and the raw read's, against what
  *     the machine's cores could give a flood going at the budget's pace.
  * The browser is driven over a bare DevTools connection (bare-chromium.ts), so that it does not copy
@@ -24,6 +25,7 @@ import { paths } from '../../electron/kube/paths.ts';
 import { agentSettingsOf, defaultSettings } from '../../renderer/settings.ts';
 import { startBrowserMode } from '../cluster/browser-mode.ts';
 import { launchBareChromium, type BarePage } from './bare-chromium.ts';
+import { median } from './cli-bench.ts';
 import { countCpu, MACHINE_CORES } from './cpu-time.ts';
 import { transportOnlyFlood, xtermOnlyLinesPerSec } from './log-ceilings.ts';
 
@@ -140,7 +142,78 @@ async function rawLogRead(client: KubeClient, pod: { namespace: string; name: st
 
 const peakRssMb = (pid: number): number => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? Number.NaN) / 1024;
 
-export async function logFigures(kubeconfig: string, floodLines: number): Promise<Record<string, number | undefined>> {
+interface FloodRound {
+  lines: number;
+  linesPerSec: number;
+  passedOverShare: number;
+  busyCores: number;
+  cpuSeconds: number;
+  mainCpuSeconds: number;
+  browserCpuSeconds: number;
+  maxLongTaskMs: number;
+  rawLinesPerSec: number;
+  rawCpuSeconds: number;
+}
+
+/**
+ * One flood in the app, then a raw read of the same stream while the cluster is as it was for the
+ * flood (after the other ceilings it measured slower: the simulated kubelet then held two floods, and a
+ * run was cleaning up); the flood's resources are removed afterwards, so that the next round's kubelet
+ * holds one flood too.
+ */
+async function floodRound(page: BarePage, admin: KubeClient, appPids: number[], floodLines: number): Promise<FloodRound> {
+  await resetCounters(page);
+  const floodRun = await startRun(page, `registry.example/aicr:logs-${floodLines}`, true);
+  // CPU is counted from the first batch in the page: before it, the simulated agent writes all its lines at once.
+  await page.waitFor(() => window.__bench.firstLogAt > 0, undefined, "the flood's first lines in the page", 120_000, 20);
+  const floodCpu = countCpu(appPids);
+  // Until every line is in xterm, or the run ended without them (then the figures would be wrong).
+  for (const deadline = Date.now() + 600_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 100))) {
+    const progress = await page.evaluate(
+      () => ({
+        taken: window.__bench.passedOver + window.__bench.acks.reduce((sum, a) => sum + a.lines, 0),
+        outcome: document.querySelector('[data-testid="run-outcome"]')?.textContent ?? '',
+      }),
+      undefined,
+    );
+    if (process.env.AICR_BENCH_VERBOSE) console.error(`flood: ${progress.taken} lines taken, run ${progress.outcome}`);
+    if (progress.taken >= floodLines || ['failed', 'cancelled'].includes(progress.outcome)) break;
+  }
+  const cpu = floodCpu();
+  const flood = await page.evaluate(() => window.__bench, undefined);
+  await waitForOutcome(page, 'done', 120_000);
+  const taken = linesTaken(flood);
+  if (taken < floodLines) throw new Error(`the flood run ended after ${taken} of ${floodLines} lines: ${await page.evaluate(() => document.querySelector('[data-testid="run-error"]')?.textContent ?? '', undefined)}`);
+  // Tasks overlapping the flood, from its first batch to its last line in xterm (not the Run click before
+  // it). The browser reports only tasks of 50 ms or more; none means every task was shorter.
+  const floodEnd = flood.acks.at(-1)?.perf ?? Infinity;
+  const duringFlood = flood.longTasks.filter((t) => t.start + t.duration >= flood.firstLogPerf && t.start <= floodEnd);
+  const longest = duringFlood.sort((a, b) => b.duration - a.duration)[0];
+  if (longest) console.error(`logs: the flood's longest task: ${describeLongestTask(flood, longest)} (positions are in the renderer's built script)`);
+
+  const rawPod = await agentPod(admin, floodRun);
+  const rawCpu = countCpu();
+  const raw = await rawLogRead(admin, rawPod);
+  const rawCpuSeconds = rawCpu().machineSeconds;
+  for (const leftover of await listLeftoverRuns(admin, {}, AbortSignal.timeout(30_000))) {
+    if (leftover.runId === floodRun) await removeLeftoverRun(admin, leftover, AbortSignal.timeout(60_000));
+  }
+  const [mainCpuSeconds = Number.NaN, browserCpuSeconds = Number.NaN] = cpu.treeSeconds;
+  return {
+    lines: taken,
+    linesPerSec: (taken * 1000) / ((flood.acks.at(-1)?.at ?? Number.NaN) - flood.firstLogAt),
+    passedOverShare: flood.passedOver / taken,
+    busyCores: cpu.machineSeconds / cpu.wallSeconds,
+    cpuSeconds: cpu.machineSeconds,
+    mainCpuSeconds,
+    browserCpuSeconds,
+    maxLongTaskMs: longest?.duration ?? 0,
+    rawLinesPerSec: (raw.lines * 1000) / raw.ms,
+    rawCpuSeconds,
+  };
+}
+
+export async function logFigures(kubeconfig: string, floodLines: number, floodRounds: number): Promise<Record<string, number | undefined>> {
   const figures: Record<string, number | undefined> = {};
   const admin = new KubeClient(resolveContext(loadKubeconfig({ kubeconfigPath: kubeconfig }), 'aicr-admin'));
   const browserMode = await startBrowserMode(kubeconfig, mkdtempSync(path.join(tmpdir(), 'aicr-bench-library-')));
@@ -166,52 +239,27 @@ export async function logFigures(kubeconfig: string, floodLines: number): Promis
     figures['run.firstLogMs'] = (await page.evaluate(() => window.__bench.acks[0]!.at, undefined)) - firstLineAt;
     await waitForOutcome(page, 'done', 60_000);
 
-    // The flood, its resources kept so the same stream can be read raw afterwards.
-    await resetCounters(page);
-    const floodRun = await startRun(page, `registry.example/aicr:logs-${floodLines}`, true);
-    // CPU is counted from the first batch in the page: before it, the simulated agent writes all its lines at once.
-    await page.waitFor(() => window.__bench.firstLogAt > 0, undefined, "the flood's first lines in the page", 120_000, 20);
-    const floodCpu = countCpu([browserMode.pid, browser.pid]);
-    // Until every line is in xterm, or the run ended without them (then the figures would be wrong).
-    for (const deadline = Date.now() + 600_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 100))) {
-      const progress = await page.evaluate(
-        () => ({
-          taken: window.__bench.passedOver + window.__bench.acks.reduce((sum, a) => sum + a.lines, 0),
-          outcome: document.querySelector('[data-testid="run-outcome"]')?.textContent ?? '',
-        }),
-        undefined,
-      );
-      if (process.env.AICR_BENCH_VERBOSE) console.error(`flood: ${progress.taken} lines taken, run ${progress.outcome}`);
-      if (progress.taken >= floodLines || ['failed', 'cancelled'].includes(progress.outcome)) break;
+    // Floods and raw reads of the same stream alternate; the figures are their medians: the machine's
+    // speed drifts by up to half within minutes, which moved one flood's ratio more than most changes.
+    const rounds: FloodRound[] = [];
+    for (let round = 1; round <= floodRounds; round++) {
+      rounds.push(await floodRound(page, admin, [browserMode.pid, browser.pid], floodLines));
+      const r = rounds.at(-1) as FloodRound;
+      console.error(`logs: round ${round}: ${Math.round(r.linesPerSec)} lines/s against ${Math.round(r.rawLinesPerSec)} raw (${(r.linesPerSec / r.rawLinesPerSec).toFixed(2)}), ${r.cpuSeconds.toFixed(1)} CPU s (main ${r.mainCpuSeconds.toFixed(1)}, browser ${r.browserCpuSeconds.toFixed(1)}), longest task ${Math.round(r.maxLongTaskMs)} ms`);
     }
-    const cpu = floodCpu();
-    const flood = await page.evaluate(() => window.__bench, undefined);
+    const middle = (pick: (r: FloodRound) => number) => median(rounds.map(pick));
     figures['logs.mainRssMb'] = peakRssMb(browserMode.pid);
-    await waitForOutcome(page, 'done', 120_000);
-    const taken = linesTaken(flood);
-    if (taken < floodLines) throw new Error(`the flood run ended after ${taken} of ${floodLines} lines: ${await page.evaluate(() => document.querySelector('[data-testid="run-error"]')?.textContent ?? '', undefined)}`);
-    const floodMs = (flood.acks.at(-1)?.at ?? Number.NaN) - flood.firstLogAt;
-    figures['logs.lines'] = taken;
-    figures['logs.passedOverShare'] = flood.passedOver / taken;
-    figures['logs.linesPerSec'] = (taken * 1000) / floodMs;
-    figures['logs.floodBusyCores'] = cpu.machineSeconds / cpu.wallSeconds;
-    figures['logs.floodCpuSeconds'] = cpu.machineSeconds;
-    [figures['logs.floodMainCpuSeconds'], figures['logs.floodBrowserCpuSeconds']] = cpu.treeSeconds;
-    // Tasks overlapping the flood, from its first batch to its last line in xterm (not the Run click before
-    // it). The browser reports only tasks of 50 ms or more; none means every task was shorter.
-    const floodEnd = flood.acks.at(-1)?.perf ?? Infinity;
-    const duringFlood = flood.longTasks.filter((t) => t.start + t.duration >= flood.firstLogPerf && t.start <= floodEnd);
-    figures['logs.maxLongTaskMs'] = Math.max(0, ...duringFlood.map((t) => t.duration));
-    const longest = duringFlood.sort((a, b) => b.duration - a.duration)[0];
-    if (longest) console.error(`logs: the flood's longest task: ${describeLongestTask(flood, longest)} (positions are in the renderer's built script)`);
-
-    // The raw read next, while the cluster is as it was for the app's flood (after the other ceilings
-    // it measured slower: the simulated kubelet then held two floods, and a run was cleaning up).
-    const rawPod = await agentPod(admin, floodRun);
-    const rawCpu = countCpu();
-    const raw = await rawLogRead(admin, rawPod);
-    figures['logs.rawCpuSeconds'] = rawCpu().machineSeconds;
-    figures['logs.rawLinesPerSec'] = (raw.lines * 1000) / raw.ms;
+    figures['logs.lines'] = middle((r) => r.lines);
+    figures['logs.passedOverShare'] = middle((r) => r.passedOverShare);
+    figures['logs.linesPerSec'] = middle((r) => r.linesPerSec);
+    figures['logs.floodBusyCores'] = middle((r) => r.busyCores);
+    figures['logs.floodCpuSeconds'] = middle((r) => r.cpuSeconds);
+    figures['logs.floodMainCpuSeconds'] = middle((r) => r.mainCpuSeconds);
+    figures['logs.floodBrowserCpuSeconds'] = middle((r) => r.browserCpuSeconds);
+    // The longest of every round's tasks: a budget on the worst moment, not a typical one.
+    figures['logs.maxLongTaskMs'] = Math.max(...rounds.map((r) => r.maxLongTaskMs));
+    figures['logs.rawCpuSeconds'] = middle((r) => r.rawCpuSeconds);
+    figures['logs.rawLinesPerSec'] = middle((r) => r.rawLinesPerSec);
 
     const slot = await page.evaluate(() => {
       const box = document.querySelector('[data-testid="log-terminal"]')?.getBoundingClientRect();
@@ -225,9 +273,6 @@ export async function logFigures(kubeconfig: string, floodLines: number): Promis
     figures['logs.transportOnlyCpuSeconds'] = transport.cpu.machineSeconds;
     // The most CPU time the machine's cores could give a flood going at the budget's pace.
     figures['logs.cpuSecondsAtBudget'] = (MACHINE_CORES * floodLines) / (0.7 * figures['logs.rawLinesPerSec']);
-    for (const leftover of await listLeftoverRuns(admin, {}, AbortSignal.timeout(30_000))) {
-      if (leftover.runId === floodRun) await removeLeftoverRun(admin, leftover, AbortSignal.timeout(60_000));
-    }
   } finally {
     await browser.close();
     await browserMode.stop();
