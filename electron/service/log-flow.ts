@@ -11,6 +11,10 @@
  * terminal shows its end instead of lagging behind. Otherwise (the reader scrolled back, or lines
  * with controls other than colours), the wait propagates to the pods/log stream, which stops reading
  * once LINES_HELD lines are held here or in flight: a flood neither freezes the window nor grows memory.
+ *
+ * The run's other events go out after the lines that came before them, sent or passed over: flushing
+ * what waits for each event made a terminal in a flood parse a scrollback's worth of lines it would
+ * have been spared (the agent's pod finishes while its logs still stream).
  */
 import { colourStateAfter } from '../../shared/colour-state.ts';
 import { LINES_HELD, LINES_SENT_AHEAD } from '../../shared/log-window.ts';
@@ -35,6 +39,8 @@ const DEFAULT_LIMITS: FlowLimits = { sentAhead: LINES_SENT_AHEAD, held: LINES_HE
 
 export interface LogBatch {
   lines: string[];
+  /** The sequence number the last of these lines came with (or the last passed over, if none). */
+  seq: number;
   /** Lines passed over right before these. */
   passedOver: number;
   /**
@@ -52,6 +58,7 @@ export interface LogBatch {
 interface WaitingBatch {
   text: Buffer;
   lines: number;
+  seq: number;
   /** The colour state these lines leave when started from none; undefined if they hold other controls. */
   colours: string | undefined;
 }
@@ -61,6 +68,11 @@ export class LogFlow {
   private readonly send: (batch: LogBatch) => boolean;
   private readonly waiting: WaitingBatch[] = [];
   private waitingLines = 0;
+  /** Lines pushed, and lines gone (sent or passed over): an event waits until the lines before it are gone. */
+  private linesPushed = 0;
+  private linesGone = 0;
+  private lastGoneSeq = 0;
+  private readonly events: { position: number; deliver: () => void }[] = [];
   /** The colour state the lines passed over last left, written before the next line sent. */
   private carry = '';
   /** Lines passed over since the last batch sent. */
@@ -86,13 +98,17 @@ export class LogFlow {
     this.limits = limits;
   }
 
-  /** Queues lines (none holds a line feed); resolves when the producer may go on (at once unless the consumer is behind). */
-  async push(lines: readonly string[]): Promise<void> {
+  /**
+   * Queues lines (none holds a line feed) that came with sequence number `seq`; resolves when the
+   * producer may go on (at once unless the consumer is behind).
+   */
+  async push(lines: readonly string[], seq = 0): Promise<void> {
     if (this.closed || lines.length === 0) return;
     this.lastPushAt = performance.now();
     const text = Buffer.from(lines.join('\n'));
-    this.waiting.push({ text, lines: lines.length, colours: colourStateAfter('', text) });
+    this.waiting.push({ text, lines: lines.length, seq, colours: colourStateAfter('', text) });
     this.waitingLines += lines.length;
+    this.linesPushed += lines.length;
     this.passOverUnseen();
     this.sendWhatFits();
     while (!this.closed && this.unacked + this.waitingLines > this.limits.held) {
@@ -123,17 +139,24 @@ export class LogFlow {
     this.wake();
   }
 
-  /** Sends everything queued now, credit or not (before another event, so that the order holds). */
-  flush(): void {
-    while (this.waitingLines > 0) this.sendBatch();
+  /**
+   * Runs `deliver` (sends another event) once every line pushed before it has been sent or passed
+   * over: at once if none waits, else as soon as credit allows (not after FLUSH_MS).
+   */
+  afterLines(deliver: () => void): void {
+    if (this.linesGone === this.linesPushed) return deliver();
+    this.events.push({ position: this.linesPushed, deliver });
+    this.partialDue = true;
+    this.sendWhatFits();
+    return undefined;
   }
 
-  /** The run is over: send the rest and release the producer. */
+  /** The run is over: send the rest, credit or not, with the events between, and release the producer. */
   close(): void {
     this.closed = true;
     clearTimeout(this.easeTimer);
     this.flooding = false;
-    this.flush();
+    while (this.waitingLines > 0) this.sendBatch();
     if (this.toldBehind) this.sendBatch(0);
     this.wake();
   }
@@ -153,8 +176,10 @@ export class LogFlow {
         this.watchForEase(STREAM_QUIET_MS);
       }
       this.waitingLines -= first.lines;
+      this.gone(first);
       this.waiting.shift();
     }
+    this.deliverDueEvents();
   }
 
   private sendWhatFits(): void {
@@ -187,13 +212,16 @@ export class LogFlow {
 
   /**
    * Sends waiting batches, whole, up to about `maxLines` lines (at least one batch, unless it is 0:
-   * then only the news), the colour state of lines passed over before them first.
+   * then only the news) and not past the next event, the colour state of lines passed over before
+   * them first; then the events now due.
    */
   private sendBatch(maxLines = MAX_BATCH_LINES): void {
     const batch: string[] = [];
-    for (let first = this.waiting[0]; first && maxLines > 0 && (batch.length === 0 || batch.length + first.lines <= maxLines); first = this.waiting[0]) {
+    const nextEvent = this.events[0]?.position ?? Infinity;
+    for (let first = this.waiting[0]; first && maxLines > 0 && (batch.length === 0 || batch.length + first.lines <= maxLines) && this.linesGone < nextEvent; first = this.waiting[0]) {
       for (const line of first.text.toString().split('\n')) batch.push(line);
       this.waitingLines -= first.lines;
+      this.gone(first);
       this.waiting.shift();
     }
     if (batch.length > 0) {
@@ -201,13 +229,24 @@ export class LogFlow {
       this.carry = '';
       clearTimeout(this.timer);
       this.timer = undefined;
-      this.partialDue = false;
+      // Lines before a waiting event still go out as soon as credit allows.
+      this.partialDue = this.events.length > 0;
     }
     const passedOver = this.passedOver;
     this.passedOver = 0;
     const behind = this.flooding;
     this.toldBehind = behind;
-    if (this.send({ lines: batch, passedOver, behind })) this.unacked += batch.length;
+    if (this.send({ lines: batch, seq: this.lastGoneSeq, passedOver, behind })) this.unacked += batch.length;
+    this.deliverDueEvents();
+  }
+
+  private gone(batch: WaitingBatch): void {
+    this.linesGone += batch.lines;
+    this.lastGoneSeq = batch.seq;
+  }
+
+  private deliverDueEvents(): void {
+    while (this.events[0] && this.events[0].position <= this.linesGone) this.events.shift()?.deliver();
   }
 
   private wake(): void {

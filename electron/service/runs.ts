@@ -75,19 +75,18 @@ export class RunManager {
     const summary: RunSummary = { runId: config.runId, context, namespace: config.namespace, startedAt: new Date().toISOString(), outcome: 'running', phase: 'starting' };
     // A batch of lines carries the sequence number of the last core event it contains; its counts come
     // before its lines, so that a reader can find them without parsing the lines.
-    let lastLogSeq = 0;
-    const logs = new LogFlow(({ lines, passedOver, behind }) => this.broadcast({ type: 'run-event', event: { runId: config.runId, seq: lastLogSeq, type: 'log', passedOver, behind, lines } }));
+    const logs = new LogFlow(({ lines, seq, passedOver, behind }) => this.broadcast({ type: 'run-event', event: { runId: config.runId, seq, type: 'log', passedOver, behind, lines } }));
     let node = '';
     const onEvent = (event: RunEvent) => {
-      if (event.type === 'log') {
-        lastLogSeq = event.seq;
-        return logs.push(event.lines);
-      }
+      if (event.type === 'log') return logs.push(event.lines, event.seq);
       if (event.type === 'phase') summary.phase = event.phase;
       if (event.type === 'pod' && event.pod.node) node = event.pod.node;
-      logs.flush(); // keep the order: earlier lines before this event
-      this.broadcast({ type: 'run-event', event: { ...event } });
-      if (event.type === 'phase') this.publish(run);
+      const copy = { ...event };
+      // Keeps the order: the lines before this event go first (sent, or passed over in a flood).
+      logs.afterLines(() => {
+        this.broadcast({ type: 'run-event', event: copy });
+        if (copy.type === 'phase') this.publish(run);
+      });
       return undefined;
     };
     // The constructor validates the settings (INVALID_REQUEST naming the field) before anything runs.

@@ -112,7 +112,7 @@ describe('log lines on their way to a renderer', () => {
     expect(quiet.batches.at(-1)?.behind).toBe(true);
     const sent = quiet.batches.length;
     quiet.flow.close();
-    expect(quiet.batches.slice(sent)).toEqual([{ lines: [], passedOver: 0, behind: false }]);
+    expect(quiet.batches.slice(sent)).toEqual([{ lines: [], seq: 0, passedOver: 0, behind: false }]);
   });
 
   it('pass over nothing while the terminal does not follow, or when lines hold other controls', async () => {
@@ -134,7 +134,7 @@ describe('log lines on their way to a renderer', () => {
     const { flow, sentLines, passedOver } = recordedFlow({ sentAhead: 1_000, held: 50_000 });
     flow.ack(0, 2_000);
     for (let i = 0; i < 20; i++) await flow.push(lines(1000, `a${i}-`));
-    flow.flush(); // the lines passed over are counted in the next batch
+    flow.ack(sentLines().length, 2_000); // the lines passed over are counted in the next batch
     const passedWhileFollowing = passedOver();
     expect(passedWhileFollowing).toBeGreaterThan(10_000);
     flow.ack(0); // the reader scrolled back
@@ -144,20 +144,46 @@ describe('log lines on their way to a renderer', () => {
     expect(sentLines().slice(-20_000)).toEqual(Array.from({ length: 20 }, (_v, i) => lines(1000, `b${i}-`)).flat());
   });
 
-  it('send what is held when another event goes out, credit or not, so that the order holds', async () => {
+  it('let another event go out once the lines before it are sent, as credit allows, with no lines after it first', async () => {
     const { flow, sentLines } = recordedFlow({ sentAhead: 1_000, held: 50_000 });
+    const seen: string[] = [];
+    flow.afterLines(() => seen.push(`event at ${sentLines().length}`)); // nothing waits: at once
     const all = lines(5_000);
-    for (let i = 0; i < all.length; i += 1000) await flow.push(all.slice(i, i + 1000));
-    expect(sentLines()).toHaveLength(2_000);
-    flow.flush();
+    for (let i = 0; i < 3_000; i += 1000) await flow.push(all.slice(i, i + 1000), i / 1000 + 1);
+    flow.afterLines(() => seen.push(`event at ${sentLines().length}`));
+    for (let i = 3_000; i < all.length; i += 1000) await flow.push(all.slice(i, i + 1000));
+    expect(seen).toEqual(['event at 0']);
+    // The renderer takes what it was sent; the last lines go out after FLUSH_MS.
+    for (let acked = 0, round = 0; sentLines().length < all.length && round < 20; round++) {
+      const sent = sentLines().length;
+      flow.ack(sent - acked);
+      acked = sent;
+      await settle(40);
+    }
+    expect(seen).toEqual(['event at 0', 'event at 3000']);
     expect(sentLines()).toEqual(all);
+  });
+
+  it('let another event go out once the lines before it are passed over in a flood, without making the terminal parse them', async () => {
+    const { flow, batches, sentLines, passedOver } = recordedFlow({ sentAhead: 1_000, held: 50_000 });
+    flow.ack(0, 5_000);
+    let sentBeforeEvent = -1;
+    for (let i = 0; i < 20; i++) await flow.push(lines(1000, `a${i}-`), i + 1);
+    flow.afterLines(() => (sentBeforeEvent = sentLines().length));
+    expect(sentBeforeEvent).toBe(-1); // five terminals' worth of lines still wait: none can be passed over yet
+    for (let i = 0; i < 10; i++) await flow.push(lines(1000, `b${i}-`), 100 + i);
+    expect(sentBeforeEvent).toBeGreaterThan(0);
+    expect(sentBeforeEvent).toBeLessThan(3_000); // not the 20,000 lines a flush would have sent
+    flow.close();
+    expect(passedOver()).toBeGreaterThan(20_000);
+    expect(batches.at(-1)?.seq).toBe(109);
   });
 
   it('keep every character of a line, empty lines and any script included', async () => {
     const { flow, sentLines } = recordedFlow();
     const odd = ['', 'naïve café ✓ 日本語 🚀', '\r', '\ttab', '', ''];
     await flow.push(odd);
-    flow.flush();
+    flow.close();
     expect(sentLines()).toEqual(odd);
   });
 
