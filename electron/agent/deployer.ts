@@ -15,6 +15,7 @@ import { paths } from '../kube/paths.ts';
 import { JOB_COMPLETION_TIMEOUT_MS, POD_READY_TIMEOUT_MS, RUNTIME_CLASS_CHECK_TIMEOUT_MS } from './constants.ts';
 import { RunEventEmitter, type DeployerEvent, type ResourceAction, type RunEventListener, type RunPhase } from './events.ts';
 import { connectionFailure, INSUFFICIENT_PERMISSIONS_GUIDANCE } from './failures.ts';
+import type { LogLines } from './log-lines.ts';
 import { findJobPod, getPodLogs, streamLogs } from './logs.ts';
 import { buildJob } from './manifests/job.ts';
 import { buildClusterRole, buildClusterRoleBinding, buildNamespace, buildRole, buildRoleBinding, buildServiceAccount, buildStagingConfigMap } from './manifests/rbac.ts';
@@ -238,7 +239,7 @@ export class Deployer {
    * a listener that returns a promise) and through `onLines`. Waits for the pod to start first (up to
    * the reference's 2 minutes).
    */
-  async streamLogs(signal: AbortSignal, onLines?: (lines: string[]) => void): Promise<void> {
+  async streamLogs(signal: AbortSignal, onLines?: (lines: LogLines) => void): Promise<void> {
     const job = await this.runningJob(signal);
     const podName = await this.waitForPodReady(POD_READY_TIMEOUT_MS, signal);
     await streamLogs(

@@ -3,6 +3,8 @@
  * its run ID and a sequence number (a UI merging several runs' streams keeps them apart and in
  * order); a run ends in `done`, `failed` or `cancelled`.
  */
+import type { LogLines } from './log-lines.ts';
+
 export type RunPhase =
   | 'checking-permissions'
   | 'deploying'
@@ -30,8 +32,8 @@ export type DeployerEvent =
   | { type: 'phase'; phase: RunPhase }
   | { type: 'resource'; kind: string; name: string; namespace?: string; action: ResourceAction }
   | { type: 'pod'; pod: PodStatusSummary }
-  /** A batch of agent log lines, in order. */
-  | { type: 'log'; lines: string[] }
+  /** A batch of agent log lines, in order (decoded when read: lines.toArray()). */
+  | { type: 'log'; lines: LogLines }
   | { type: 'warning'; message: string }
   /** A Kubernetes Event about the run's Job or pod (Scheduled, Pulling, Started, FailedCreate...). */
   | { type: 'kube-event'; object: string; reason: string; message: string; warning: boolean }

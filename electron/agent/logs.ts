@@ -8,6 +8,8 @@
 import { ErrorCode, wrapError } from '../../shared/errors.ts';
 import { isTransient } from '../kube/errors.ts';
 import { LineSplitter } from '../kube/line-splitter.ts';
+import { LogLines } from './log-lines.ts';
+import { splitTimestamp, withoutTimestamp } from './log-timestamps.ts';
 import { paths } from '../kube/paths.ts';
 import { CONTAINER_NAME, LABEL_CONTROLLER_UID } from './constants.ts';
 import { agentContainerState, isPodTerminal, type Pod } from './pod-status.ts';
@@ -18,45 +20,23 @@ export const MAX_LOG_LINE_BYTES = 1024 * 1024;
 /** getPodLogs is for tails and failure reports: bounded, never the whole of a flood. */
 export const MAX_LOG_READ_BYTES = 4 * 1024 * 1024;
 const RESUME_DELAY_MS = 500;
+const NEWLINE = 0x0a;
 
-const RFC3339 = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)$/;
-/** Nanoseconds per unit of the fraction's last digit, by the fraction's length. */
-const FRACTION_SCALE = [1e9, 1e8, 1e7, 1e6, 1e5, 1e4, 1e3, 1e2, 1e1, 1];
-/**
- * The last whole second parsed: a flood's lines share their second by the thousand, and Date.parse
- * with BigInt arithmetic per line was the largest cost of streaming logs in main.
- */
-let lastSeconds = { text: '', nanos: 0n };
+/** The kubelet's timestamp and the space after it fit in this many bytes (with nanoseconds and an offset: 36). */
+const TIMESTAMP_PREFIX_BYTES = 40;
 
-/** RFC 3339 with up to nanosecond fraction, as the kubelet prefixes lines with timestamps=true, to epoch nanoseconds. */
-export function timestampNanos(rfc3339: string): bigint | undefined {
-  const match = RFC3339.exec(rfc3339);
-  if (!match) return undefined;
-  const seconds = `${match[1]}${match[3]}`;
-  if (seconds !== lastSeconds.text) {
-    const ms = Date.parse(seconds);
-    if (Number.isNaN(ms)) return undefined;
-    lastSeconds = { text: seconds, nanos: BigInt(ms) * 1_000_000n };
+function* backwards(lines: readonly string[], from: number): Generator<string> {
+  for (let i = lines.length - 1; i >= from; i--) yield lines[i] as string;
+}
+
+/** The beginnings of the lines joined in `joined`, last first: enough of each to read its timestamp. */
+function* lineStartsFromEnd(joined: Buffer): Generator<string> {
+  for (let end = joined.length; end >= 0; ) {
+    // lastIndexOf with -1 would search from the end again.
+    const start = end === 0 ? 0 : joined.lastIndexOf(NEWLINE, end - 1) + 1;
+    yield joined.toString('utf8', start, Math.min(end, start + TIMESTAMP_PREFIX_BYTES));
+    end = start - 1;
   }
-  const fraction = match[2];
-  // Exact: the fraction scaled to nanoseconds is an integer below 1e9.
-  return fraction === undefined ? lastSeconds.nanos : lastSeconds.nanos + BigInt(Number(fraction) * (FRACTION_SCALE[fraction.length] as number));
-}
-
-/** Splits `<timestamp> <line>`; lines without a parsable timestamp are kept whole. */
-export function splitTimestamp(raw: string): { nanos?: bigint; text: string } {
-  const space = raw.indexOf(' ');
-  const nanos = space > 0 ? timestampNanos(raw.slice(0, space)) : undefined;
-  return nanos === undefined ? { text: raw } : { nanos, text: raw.slice(space + 1) };
-}
-
-/**
- * A line without its timestamp prefix, recognised by its shape (`YYYY-MM-DDT...`): parsing every
- * line's timestamp was most of main's work in a log flood, and only the last lines of a batch need it.
- */
-function withoutTimestamp(raw: string): string {
-  const space = raw.indexOf(' ');
-  return space >= 20 && raw.charCodeAt(4) === 45 && raw.charCodeAt(10) === 84 ? raw.slice(space + 1) : raw;
 }
 
 /**
@@ -91,16 +71,26 @@ export class ResumeFilter {
     // The kubelet sends lines in order: from here on every line is new, and only the batch's last
     // timestamp, with how many lines share it, is recorded for a resume.
     for (let i = at; i < raw.length; i++) lines.push(withoutTimestamp(raw[i] as string));
-    this.recordLast(raw, at);
+    this.recordLast(backwards(raw, at));
     return lines;
   }
 
-  /** Records the last timestamp among `raw[from...]` and how many of those lines share it, as accept() would have. */
-  private recordLast(raw: readonly string[], from: number): void {
+  /**
+   * The new lines of `<timestamp> <line>` lines joined with newlines. Once the stream has caught up,
+   * every line is new: they stay undecoded, and only the last lines' timestamps are read.
+   */
+  takeJoined(joined: Buffer): LogLines {
+    if (!this.caughtUp) return LogLines.of(this.take(joined.toString('utf8').split('\n')));
+    this.recordLast(lineStartsFromEnd(joined));
+    return LogLines.timestamped(joined);
+  }
+
+  /** Records the last timestamp of these lines (last first) and how many of them share it, as accept() would have. */
+  private recordLast(fromEnd: Iterable<string>): void {
     let last: bigint | undefined;
     let sharing = 0;
-    for (let i = raw.length - 1; i >= from; i--) {
-      const { nanos } = splitTimestamp(raw[i] as string);
+    for (const raw of fromEnd) {
+      const { nanos } = splitTimestamp(raw);
       if (nanos === undefined) continue; // lines without a timestamp are not counted
       if (last === undefined) last = nanos;
       if (nanos !== last) break;
@@ -157,7 +147,7 @@ async function agentContainerFinished(job: RunningJob, podName: string, signal: 
   return containerFinished(await job.client.request<Pod>(paths.pod(job.namespace, podName), { signal }));
 }
 
-export type LineBatchConsumer = (lines: string[]) => void | Promise<void>;
+export type LineBatchConsumer = (lines: LogLines) => void | Promise<void>;
 
 /** One follow stream: delivers its new lines batch by batch until it ends. */
 async function followOnce(job: RunningJob, podName: string, filter: ResumeFilter, onLines: LineBatchConsumer, signal: AbortSignal): Promise<void> {
@@ -169,11 +159,12 @@ async function followOnce(job: RunningJob, podName: string, filter: ResumeFilter
   const splitter = new LineSplitter(MAX_LOG_LINE_BYTES + 40); // room for the timestamp prefix
   try {
     for await (const chunk of response) {
-      const lines = filter.take(splitter.push(chunk as Buffer));
-      if (lines.length > 0) await onLines(lines);
+      const joined = splitter.pushJoined(chunk as Buffer);
+      const lines = Buffer.isBuffer(joined) ? filter.takeJoined(joined) : LogLines.of(filter.take(joined));
+      if (lines.count > 0) await onLines(lines);
     }
     const rest = filter.take(splitter.flush());
-    if (rest.length > 0) await onLines(rest);
+    if (rest.length > 0) await onLines(LogLines.of(rest));
   } finally {
     response.destroy();
   }

@@ -15,7 +15,7 @@ function eventReporter(term: Terminal, options: SnapshotOptions): (event: RunEve
   return (event) => {
     switch (event.type) {
       case 'log':
-        return term.logLines(event.lines);
+        return term.logLines(event.lines.toArray());
       case 'warning':
         term.error(event.message);
         break;
@@ -70,7 +70,7 @@ export async function snapshotCommand(options: SnapshotOptions, term: Terminal, 
   let streamedLines = 0;
   const report = eventReporter(term, options);
   const onEvent = (event: RunEvent) => {
-    if (event.type === 'log') streamedLines += event.lines.length;
+    if (event.type === 'log') streamedLines += event.lines.count;
     return report(event);
   };
   const deployer = Deployer.forContext(options.selection, options.config, { onEvent });

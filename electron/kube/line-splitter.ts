@@ -23,13 +23,21 @@ export class LineSplitter {
 
   /** The complete lines this chunk finishes, without their newline (a trailing \r is kept as sent). */
   push(chunk: Buffer): string[] {
+    const lines = this.pushJoined(chunk);
+    // Decoded at once and split: decoding lines one by one was most of the cost of reading a log flood.
+    return Buffer.isBuffer(lines) ? lines.toString('utf8').split('\n') : lines;
+  }
+
+  /**
+   * The complete lines this chunk finishes, undecoded and joined with newlines (none after the last),
+   * when none is longer than the limit: the usual case. Otherwise as push() returns them, long lines cut.
+   */
+  pushJoined(chunk: Buffer): Buffer | string[] {
     const buffer = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
     const lastNewline = buffer.lastIndexOf(NEWLINE);
-    // Lines shorter than the limit, the usual case, are decoded at once and split: decoding them one
-    // by one was most of the cost of reading a log flood.
     if (lastNewline !== -1 && lastNewline <= this.maxLineBytes) {
       this.keepPending(buffer, lastNewline + 1);
-      return buffer.toString('utf8', 0, lastNewline).split('\n');
+      return buffer.subarray(0, lastNewline);
     }
     const lines: string[] = [];
     let start = 0;

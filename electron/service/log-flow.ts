@@ -17,6 +17,7 @@
  * have been spared (the agent's pod finishes while its logs still stream).
  */
 import { colourStateAfter } from '../../shared/colour-state.ts';
+import { LogLines } from '../agent/log-lines.ts';
 import { LINES_HELD, LINES_SENT_AHEAD } from '../../shared/log-window.ts';
 
 const FLUSH_MS = 30;
@@ -51,12 +52,11 @@ export interface LogBatch {
 }
 
 /**
- * Lines waiting as they were pushed, encoded: held as strings, a scrollback's worth of lines outlived
- * garbage collections in a flood and the engine grew its young generation to 130 MB; as bytes they
- * stay off the heap.
+ * Lines waiting as they were pushed, as bytes (log-lines.ts): held as strings, a scrollback's worth of
+ * lines outlived garbage collections in a flood and the engine grew its young generation to 130 MB.
  */
 interface WaitingBatch {
-  text: Buffer;
+  logs: LogLines;
   lines: number;
   seq: number;
   /** The colour state these lines leave when started from none; undefined if they hold other controls. */
@@ -102,13 +102,13 @@ export class LogFlow {
    * Queues lines (none holds a line feed) that came with sequence number `seq`; resolves when the
    * producer may go on (at once unless the consumer is behind).
    */
-  async push(lines: readonly string[], seq = 0): Promise<void> {
-    if (this.closed || lines.length === 0) return;
+  async push(pushed: LogLines | readonly string[], seq = 0): Promise<void> {
+    const logs = pushed instanceof LogLines ? pushed : LogLines.of(pushed);
+    if (this.closed || logs.count === 0) return;
     this.lastPushAt = performance.now();
-    const text = Buffer.from(lines.join('\n'));
-    this.waiting.push({ text, lines: lines.length, seq, colours: colourStateAfter('', text) });
-    this.waitingLines += lines.length;
-    this.linesPushed += lines.length;
+    this.waiting.push({ logs, lines: logs.count, seq, colours: colourStateAfter('', logs.bytes) });
+    this.waitingLines += logs.count;
+    this.linesPushed += logs.count;
     this.passOverUnseen();
     this.sendWhatFits();
     while (!this.closed && this.unacked + this.waitingLines > this.limits.held) {
@@ -219,7 +219,7 @@ export class LogFlow {
     const batch: string[] = [];
     const nextEvent = this.events[0]?.position ?? Infinity;
     for (let first = this.waiting[0]; first && maxLines > 0 && (batch.length === 0 || batch.length + first.lines <= maxLines) && this.linesGone < nextEvent; first = this.waiting[0]) {
-      for (const line of first.text.toString().split('\n')) batch.push(line);
+      for (const line of first.logs.toArray()) batch.push(line);
       this.waitingLines -= first.lines;
       this.gone(first);
       this.waiting.shift();

@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CONTAINER_NAME } from '../../electron/agent/constants.ts';
 import { listLeftoverRuns, removeLeftoverRun } from '../../electron/agent/leftovers.ts';
-import { timestampNanos } from '../../electron/agent/logs.ts';
+import { timestampNanos } from '../../electron/agent/log-timestamps.ts';
 import { KubeClient } from '../../electron/kube/client.ts';
 import { loadKubeconfig, resolveContext } from '../../electron/kube/kubeconfig.ts';
 import { paths } from '../../electron/kube/paths.ts';

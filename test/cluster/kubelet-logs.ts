@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import type http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { timestampNanos } from '../../electron/agent/logs.ts';
+import { timestampNanos } from '../../electron/agent/log-timestamps.ts';
 import { drainedOrClosed } from '../../electron/cli/terminal.ts';
 
 interface LogEntry {

@@ -19,7 +19,7 @@ describe('watch resilience', () => {
     expect(events.some((e) => e.type === 'reconnecting' && e.what === 'agent Job')).toBe(true);
     // The log stream itself dropped with the API server and was resumed.
     expect(events.some((e) => e.type === 'reconnecting' && e.what === 'agent logs')).toBe(true);
-    const lines = events.flatMap((e) => (e.type === 'log' ? e.lines : []));
+    const lines = events.flatMap((e) => (e.type === 'log' ? e.lines.toArray() : []));
     // Every line of the agent arrived exactly once and in order, across the restart.
     const elapsed = lines.flatMap((l) => /elapsed=(\d+)s/.exec(l)?.[1] ?? []).map(Number);
     expect(elapsed).toEqual(Array.from({ length: 15 }, (_v, i) => i + 1));

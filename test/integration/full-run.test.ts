@@ -49,7 +49,7 @@ describe('a full snapshot run on the real control plane', () => {
     expect(firstLog).toBeGreaterThan(running);
     // The slow agent spends 3 s between its first and last lines; they must arrive spread over that time, not at the end.
     expect(times[lastLog]! - times[firstLog]!).toBeGreaterThan(2_000);
-    const lines = events.flatMap((e) => (e.type === 'log' ? e.lines : []));
+    const lines = events.flatMap((e) => (e.type === 'log' ? e.lines.toArray() : []));
     expect(lines.some((l) => l.includes('[agent] collecting Kubernetes cluster information'))).toBe(true);
     expect(lines.some((l) => l.includes('[agent] waiting for collectors: elapsed=3s'))).toBe(true);
 

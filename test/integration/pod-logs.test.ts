@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { timestampNanos } from '../../electron/agent/logs.ts';
+import { timestampNanos } from '../../electron/agent/log-timestamps.ts';
 import { paths } from '../../electron/kube/paths.ts';
 import { client, gpuConfig, recordedDeployer, uniqueNamespace } from './helpers.ts';
 

@@ -1,15 +1,17 @@
 import { describe, expect, it, vi } from 'vitest';
 import { RunEventEmitter, type RunEvent } from '../../electron/agent/events.ts';
+import { LogLines } from '../../electron/agent/log-lines.ts';
 
 describe('run events', () => {
   it('carry the run ID and a sequence number', async () => {
     const seen: RunEvent[] = [];
     const emitter = new RunEventEmitter('k3x9q2ab', (e) => void seen.push(e));
     await emitter.emit({ type: 'phase', phase: 'deploying' });
-    await emitter.emit({ type: 'log', lines: ['a', 'b'] });
+    const lines = LogLines.of(['a', 'b']);
+    await emitter.emit({ type: 'log', lines });
     expect(seen).toEqual([
       { type: 'phase', phase: 'deploying', runId: 'k3x9q2ab', seq: 1 },
-      { type: 'log', lines: ['a', 'b'], runId: 'k3x9q2ab', seq: 2 },
+      { type: 'log', lines, runId: 'k3x9q2ab', seq: 2 },
     ]);
   });
   it('a throwing or rejecting listener is reported once and never reaches the run', async () => {
@@ -22,7 +24,7 @@ describe('run events', () => {
         throw new Error('listener bug');
       });
       await expect(emitter.emit({ type: 'phase', phase: 'deploying' })).resolves.toBeUndefined();
-      await expect(emitter.emit({ type: 'log', lines: ['x'] })).resolves.toBeUndefined();
+      await expect(emitter.emit({ type: 'log', lines: LogLines.of(['x']) })).resolves.toBeUndefined();
       await expect(emitter.emit({ type: 'warning', message: 'w' })).resolves.toBeUndefined();
       expect(calls).toBe(3);
       expect(warn).toHaveBeenCalledTimes(1);
@@ -35,7 +37,7 @@ describe('run events', () => {
     let release: () => void = () => {};
     const emitter = new RunEventEmitter('k3x9q2ab', () => new Promise<void>((resolve) => (release = resolve)));
     let done = false;
-    const pending = emitter.emit({ type: 'log', lines: ['x'] }).then(() => (done = true));
+    const pending = emitter.emit({ type: 'log', lines: LogLines.of(['x']) }).then(() => (done = true));
     await new Promise((r) => setTimeout(r, 20));
     expect(done).toBe(false);
     release();

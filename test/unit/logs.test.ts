@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ResumeFilter, splitTimestamp, timestampNanos } from '../../electron/agent/logs.ts';
+import { splitTimestamp, timestampNanos } from '../../electron/agent/log-timestamps.ts';
+import { ResumeFilter } from '../../electron/agent/logs.ts';
 import { LineSplitter } from '../../electron/kube/line-splitter.ts';
 
 describe('kubelet log timestamps', () => {
@@ -96,6 +97,13 @@ describe('the line splitter', () => {
     // The chunk longer than the limit (no line is): decoded line by line, the same.
     expect(new LineSplitter(6).push(stream)).toEqual(lines.map((line) => line.toString('utf8')));
   });
+  it('hands over complete lines undecoded unless one is longer than the limit', () => {
+    const splitter = new LineSplitter(8);
+    const joined = splitter.pushJoined(Buffer.from('ab\nc'));
+    expect(Buffer.isBuffer(joined) && joined.toString()).toBe('ab');
+    expect(splitter.pushJoined(Buffer.from('d\n\n'))).toEqual(Buffer.from('cd\n'));
+    expect(splitter.pushJoined(Buffer.from('0123456789\n'))).toEqual(['01234567', '89']);
+  });
   it('counts the limit in bytes and cuts long lines at character boundaries', () => {
     const splitter = new LineSplitter(10);
     const lines = splitter.push(Buffer.from(`${'é'.repeat(12)}\nok\n`));
@@ -114,7 +122,10 @@ describe('the line splitter', () => {
     expect(splitter.flush()).toEqual(['b']);
     expect(splitter.flush()).toEqual([]);
   });
-  it('taking whole batches delivers every line once across resumes, as judging each line does', () => {
+  it.each([
+    ['as strings', (filter: ResumeFilter, raw: string[]) => filter.take(raw)],
+    ['undecoded', (filter: ResumeFilter, raw: string[]) => filter.takeJoined(Buffer.from(raw.join('\n'))).toArray()],
+  ])('taking whole batches %s delivers every line once across resumes, as judging each line does', (_how, take) => {
     // A kubelet's stream: timestamps in order, often shared; a resume repeats everything from the
     // second of the last delivered line. Random interruptions and batch sizes, a fixed seed.
     let seed = 42;
@@ -136,7 +147,7 @@ describe('the line splitter', () => {
         const end = Math.min(stream.length, delivered + 1 + Math.floor(random() * 150)); // interrupted here
         for (let at = from; at < end; ) {
           const batchEnd = Math.min(end, at + 1 + Math.floor(random() * 40));
-          out.push(...filter.take(stream.slice(at, batchEnd).map((l) => l.raw)));
+          out.push(...take(filter, stream.slice(at, batchEnd).map((l) => l.raw)));
           at = batchEnd;
         }
         delivered = end;
@@ -147,6 +158,19 @@ describe('the line splitter', () => {
       }
       expect(out).toEqual(stream.map((_l, i) => `line ${i}`));
     }
+  });
+  it('keeps caught-up lines undecoded, reads them without timestamps, and resumes after the last', () => {
+    const filter = new ResumeFilter();
+    filter.take(['2026-11-27T19:30:01.1Z first']); // caught up
+    const joined = Buffer.from('2026-11-27T19:30:01.5Z a ✓\nplain\n\n2026-11-27T19:30:02.25Z \x1b[32mb\x1b[0m');
+    const lines = filter.takeJoined(joined);
+    expect(lines.bytes).toBe(joined);
+    expect(lines.count).toBe(4);
+    expect(lines.toArray()).toEqual(['a ✓', 'plain', '', '\x1b[32mb\x1b[0m']);
+    expect(filter.sinceTime).toBe('2026-11-27T19:30:02Z');
+    // The resumed stream repeats that second: its lines up to the last delivered are skipped.
+    filter.restart();
+    expect(filter.takeJoined(Buffer.from('2026-11-27T19:30:02.25Z \x1b[32mb\x1b[0m\n2026-11-27T19:30:02.5Z c')).toArray()).toEqual(['c']);
   });
   it('takes lines without timestamps whole, and keeps the lines of a batch that has none', () => {
     const filter = new ResumeFilter();
