@@ -12,12 +12,12 @@ export class LogLines {
   readonly bytes: Buffer;
   readonly count: number;
   /** Whether each line may start with the kubelet's `<timestamp> ` (then taken off when read). */
-  private readonly timestamped: boolean;
+  private readonly hasTimestamps: boolean;
 
-  private constructor(bytes: Buffer, count: number, timestamped: boolean) {
+  private constructor(bytes: Buffer, count: number, hasTimestamps: boolean) {
     this.bytes = bytes;
     this.count = count;
-    this.timestamped = timestamped;
+    this.hasTimestamps = hasTimestamps;
   }
 
   static of(lines: readonly string[]): LogLines {
@@ -35,6 +35,6 @@ export class LogLines {
   toArray(): string[] {
     if (this.count === 0) return [];
     const lines = this.bytes.toString('utf8').split('\n');
-    return this.timestamped ? lines.map(withoutTimestamp) : lines;
+    return this.hasTimestamps ? lines.map(withoutTimestamp) : lines;
   }
 }

@@ -8,10 +8,10 @@
 import { ErrorCode, wrapError } from '../../shared/errors.ts';
 import { isTransient } from '../kube/errors.ts';
 import { LineSplitter } from '../kube/line-splitter.ts';
-import { LogLines } from './log-lines.ts';
-import { splitTimestamp, withoutTimestamp } from './log-timestamps.ts';
 import { paths } from '../kube/paths.ts';
 import { CONTAINER_NAME, LABEL_CONTROLLER_UID } from './constants.ts';
+import { LogLines } from './log-lines.ts';
+import { splitTimestamp, withoutTimestamp } from './log-timestamps.ts';
 import { agentContainerState, isPodTerminal, type Pod } from './pod-status.ts';
 import type { RunningJob } from './wait.ts';
 
