@@ -3,9 +3,9 @@
  * main passes over nine lines in ten (service/log-flow.ts), and decoding every line into a string,
  * taking its timestamp off and encoding it again for the flow was most of main's work per line.
  */
+import { NEWLINE } from '../kube/line-splitter.ts';
 import { withoutTimestamp } from './log-timestamps.ts';
 
-const NEWLINE = 0x0a;
 
 export class LogLines {
   /** The lines, UTF-8, joined with line feeds (no line feed after the last). */

@@ -7,7 +7,7 @@
  */
 import { ErrorCode, wrapError } from '../../shared/errors.ts';
 import { isTransient } from '../kube/errors.ts';
-import { LineSplitter } from '../kube/line-splitter.ts';
+import { LineSplitter, NEWLINE } from '../kube/line-splitter.ts';
 import { paths } from '../kube/paths.ts';
 import { CONTAINER_NAME, LABEL_CONTROLLER_UID } from './constants.ts';
 import { LogLines } from './log-lines.ts';
@@ -20,7 +20,6 @@ export const MAX_LOG_LINE_BYTES = 1024 * 1024;
 /** getPodLogs is for tails and failure reports: bounded, never the whole of a flood. */
 export const MAX_LOG_READ_BYTES = 4 * 1024 * 1024;
 const RESUME_DELAY_MS = 500;
-const NEWLINE = 0x0a;
 
 /** The kubelet's timestamp and the space after it fit in this many bytes (with nanoseconds and an offset: 36). */
 const TIMESTAMP_PREFIX_BYTES = 40;

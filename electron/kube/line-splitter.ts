@@ -3,7 +3,7 @@
  * never mangled), with a byte limit per line (a longer line is delivered in pieces, cut at character
  * boundaries), so one endless line can never grow memory without bound.
  */
-const NEWLINE = 0x0a;
+export const NEWLINE = 0x0a;
 
 /** The largest n <= end such that buffer[start, n) does not end inside a UTF-8 sequence. */
 function characterBoundary(buffer: Buffer, start: number, end: number): number {

@@ -57,7 +57,6 @@ export interface LogBatch {
  */
 interface WaitingBatch {
   logs: LogLines;
-  lines: number;
   seq: number;
   /** The colour state these lines leave when started from none; undefined if they hold other controls. */
   colours: string | undefined;
@@ -106,7 +105,7 @@ export class LogFlow {
     const logs = pushed instanceof LogLines ? pushed : LogLines.of(pushed);
     if (this.closed || logs.count === 0) return;
     this.lastPushAt = performance.now();
-    this.waiting.push({ logs, lines: logs.count, seq, colours: colourStateAfter('', logs.bytes) });
+    this.waiting.push({ logs, seq, colours: colourStateAfter('', logs.bytes) });
     this.waitingLines += logs.count;
     this.linesPushed += logs.count;
     this.passOverUnseen();
@@ -164,18 +163,18 @@ export class LogFlow {
   /** Waiting batches with enough waiting lines after them to be pushed out of the consumer's terminal unseen. */
   private passOverUnseen(): void {
     if (this.keepLines === undefined) return;
-    for (let first = this.waiting[0]; first && this.waitingLines - first.lines >= this.keepLines; first = this.waiting[0]) {
+    for (let first = this.waiting[0]; first && this.waitingLines - first.logs.count >= this.keepLines; first = this.waiting[0]) {
       // The state the batch leaves, from the one before it: its own if it resets, else added to it.
       const carry = first.colours === undefined ? undefined : colourStateAfter(this.carry, first.colours);
       if (carry === undefined) return;
       this.carry = carry;
-      this.passedOver += first.lines;
+      this.passedOver += first.logs.count;
       this.lastPassedOverAt = performance.now();
       if (!this.flooding) {
         this.flooding = true;
         this.watchForEase(STREAM_QUIET_MS);
       }
-      this.waitingLines -= first.lines;
+      this.waitingLines -= first.logs.count;
       this.gone(first);
       this.waiting.shift();
     }
@@ -218,9 +217,9 @@ export class LogFlow {
   private sendBatch(maxLines = MAX_BATCH_LINES): void {
     const batch: string[] = [];
     const nextEvent = this.events[0]?.position ?? Infinity;
-    for (let first = this.waiting[0]; first && maxLines > 0 && (batch.length === 0 || batch.length + first.lines <= maxLines) && this.linesGone < nextEvent; first = this.waiting[0]) {
+    for (let first = this.waiting[0]; first && maxLines > 0 && (batch.length === 0 || batch.length + first.logs.count <= maxLines) && this.linesGone < nextEvent; first = this.waiting[0]) {
       for (const line of first.logs.toArray()) batch.push(line);
-      this.waitingLines -= first.lines;
+      this.waitingLines -= first.logs.count;
       this.gone(first);
       this.waiting.shift();
     }
@@ -241,7 +240,7 @@ export class LogFlow {
   }
 
   private gone(batch: WaitingBatch): void {
-    this.linesGone += batch.lines;
+    this.linesGone += batch.logs.count;
     this.lastGoneSeq = batch.seq;
   }
 
