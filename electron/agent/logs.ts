@@ -7,7 +7,7 @@
  */
 import { ErrorCode, wrapError } from '../../shared/errors.ts';
 import { isTransient } from '../kube/errors.ts';
-import { LineSplitter, NEWLINE } from '../kube/line-splitter.ts';
+import { decodeJoined, LineSplitter, NEWLINE } from '../kube/line-splitter.ts';
 import { paths } from '../kube/paths.ts';
 import { CONTAINER_NAME, LABEL_CONTROLLER_UID } from './constants.ts';
 import { LogLines } from './log-lines.ts';
@@ -28,13 +28,16 @@ function* backwards(lines: readonly string[], from: number): Generator<string> {
   for (let i = lines.length - 1; i >= from; i--) yield lines[i] as string;
 }
 
-/** The beginnings of the lines joined in `joined`, last first: enough of each to read its timestamp. */
-function* lineStartsFromEnd(joined: Buffer): Generator<string> {
-  for (let end = joined.length; end >= 0; ) {
-    // lastIndexOf with -1 would search from the end again.
-    const start = end === 0 ? 0 : joined.lastIndexOf(NEWLINE, end - 1) + 1;
-    yield joined.toString('utf8', start, Math.min(end, start + TIMESTAMP_PREFIX_BYTES));
-    end = start - 1;
+/** The beginnings of the lines in joined parts, last first: enough of each to read its timestamp. */
+function* lineStartsFromEnd(parts: readonly Buffer[]): Generator<string> {
+  for (let part = parts.length - 1; part >= 0; part--) {
+    const joined = parts[part] as Buffer;
+    for (let end = joined.length; end >= 0; ) {
+      // lastIndexOf with -1 would search from the end again.
+      const start = end === 0 ? 0 : joined.lastIndexOf(NEWLINE, end - 1) + 1;
+      yield joined.toString('utf8', start, Math.min(end, start + TIMESTAMP_PREFIX_BYTES));
+      end = start - 1;
+    }
   }
 }
 
@@ -75,13 +78,13 @@ export class ResumeFilter {
   }
 
   /**
-   * The new lines of `<timestamp> <line>` lines joined with newlines. Once the stream has caught up,
-   * every line is new: they stay undecoded, and only the last lines' timestamps are read.
+   * The new lines of `<timestamp> <line>` lines in joined parts. Once the stream has caught up, every
+   * line is new: they stay undecoded, and only the last lines' timestamps are read.
    */
-  takeJoined(joined: Buffer): LogLines {
-    if (!this.caughtUp) return LogLines.of(this.take(joined.toString('utf8').split('\n')));
-    this.recordLast(lineStartsFromEnd(joined));
-    return LogLines.timestamped(joined);
+  takeJoined(parts: readonly Buffer[]): LogLines {
+    if (!this.caughtUp) return LogLines.of(this.take(decodeJoined(parts)));
+    this.recordLast(lineStartsFromEnd(parts));
+    return LogLines.timestamped(parts);
   }
 
   /** Records the last timestamp of these lines (last first) and how many of them share it, as accept() would have. */
@@ -158,8 +161,8 @@ async function followOnce(job: RunningJob, podName: string, filter: ResumeFilter
   const splitter = new LineSplitter(MAX_LOG_LINE_BYTES + 40); // room for the timestamp prefix
   try {
     for await (const chunk of response) {
-      const joined = splitter.pushJoined(chunk as Buffer);
-      const lines = Buffer.isBuffer(joined) ? filter.takeJoined(joined) : LogLines.of(filter.take(joined));
+      const split = splitter.pushJoined(chunk as Buffer);
+      const lines = 'joined' in split ? filter.takeJoined(split.joined) : LogLines.of(filter.take(split));
       if (lines.count > 0) await onLines(lines);
     }
     const rest = filter.take(splitter.flush());

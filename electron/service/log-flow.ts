@@ -62,6 +62,13 @@ interface WaitingBatch {
   colours: string | undefined;
 }
 
+/** The colour state lines leave when started from none (their parts hold whole lines: no sequence spans two). */
+function coloursOf(logs: LogLines): string | undefined {
+  let state: string | undefined = '';
+  for (const part of logs.parts) if (state !== undefined) state = colourStateAfter(state, part);
+  return state;
+}
+
 export class LogFlow {
   /** Sends a batch; returns false when nobody will acknowledge it (no window open): it then costs no credit. */
   private readonly send: (batch: LogBatch) => boolean;
@@ -105,7 +112,7 @@ export class LogFlow {
     const logs = pushed instanceof LogLines ? pushed : LogLines.of(pushed);
     if (this.closed || logs.count === 0) return;
     this.lastPushAt = performance.now();
-    this.waiting.push({ logs, seq, colours: colourStateAfter('', logs.bytes) });
+    this.waiting.push({ logs, seq, colours: coloursOf(logs) });
     this.waitingLines += logs.count;
     this.linesPushed += logs.count;
     this.passOverUnseen();

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { LogLines } from '../../electron/agent/log-lines.ts';
 import { LogFlow, type LogBatch } from '../../electron/service/log-flow.ts';
 import { LINES_HELD, LINES_SENT_AHEAD } from '../../shared/log-window.ts';
 
@@ -60,13 +61,17 @@ describe('log lines on their way to a renderer', () => {
     expect(batches.every((b) => b.passedOver === 0)).toBe(true);
   });
 
-  it('while the terminal follows the end, pass over what its scrollback would lose: the producer never waits, and the colour state is carried', async () => {
+  it.each([
+    ['as strings', (batch: string[]) => batch],
+    // As a stream's lines come: the line the previous chunk began in a part of its own.
+    ['in parts', (batch: string[]) => LogLines.timestamped([Buffer.from(batch[0] as string), Buffer.from(batch.slice(1).join('\n'))])],
+  ])('while the terminal follows the end, pass over what its scrollback would lose: the producer never waits, and the colour state is carried (lines %s)', async (_how, asPushed) => {
     const { flow, batches, sentLines, passedOver } = recordedFlow();
     flow.ack(0, 5_000);
     // A colour set in a line that is passed over, and never reset.
     const flood = lines(200_000).map((line, i) => (i === 50_000 ? `\x1b[31m${line}` : line));
     for (let i = 0; i < flood.length; i += 1000) {
-      const pushed = flow.push(flood.slice(i, i + 1000));
+      const pushed = flow.push(asPushed(flood.slice(i, i + 1000)));
       expect(await Promise.race([pushed.then(() => 'went on'), settle(20).then(() => 'waited')])).toBe('went on');
     }
     flow.close();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { splitTimestamp, timestampNanos } from '../../electron/agent/log-timestamps.ts';
 import { ResumeFilter } from '../../electron/agent/logs.ts';
-import { LineSplitter } from '../../electron/kube/line-splitter.ts';
+import { decodeJoined, LineSplitter } from '../../electron/kube/line-splitter.ts';
 
 describe('kubelet log timestamps', () => {
   it('parses RFC 3339 with any fraction length to nanoseconds', () => {
@@ -97,12 +97,40 @@ describe('the line splitter', () => {
     // The chunk longer than the limit (no line is): decoded line by line, the same.
     expect(new LineSplitter(6).push(stream)).toEqual(lines.map((line) => line.toString('utf8')));
   });
-  it('hands over complete lines undecoded unless one is longer than the limit', () => {
+  it('hands over complete lines undecoded, the chunk uncopied, unless one is longer than the limit', () => {
     const splitter = new LineSplitter(8);
-    const joined = splitter.pushJoined(Buffer.from('ab\nc'));
-    expect(Buffer.isBuffer(joined) && joined.toString()).toBe('ab');
-    expect(splitter.pushJoined(Buffer.from('d\n\n'))).toEqual(Buffer.from('cd\n'));
+    const first = Buffer.from('ab\nc');
+    const joined = splitter.pushJoined(first);
+    expect(joined).toEqual({ joined: [Buffer.from('ab')] });
+    expect('joined' in joined && joined.joined[0]?.buffer).toBe(first.buffer);
+    // The line begun in the previous chunk is a part of its own; the rest of the chunk is not copied.
+    const second = Buffer.from('d\ne\n\nf');
+    const parts = splitter.pushJoined(second);
+    expect(parts).toEqual({ joined: [Buffer.from('cd'), Buffer.from('e\n')] });
+    expect('joined' in parts && parts.joined[1]?.buffer).toBe(second.buffer);
+    expect(splitter.pushJoined(Buffer.from('\n'))).toEqual({ joined: [Buffer.from('f')] });
+    expect(splitter.pushJoined(Buffer.from('01\n23456789\n'))).toEqual({ joined: [Buffer.from('01\n23456789')] });
     expect(splitter.pushJoined(Buffer.from('0123456789\n'))).toEqual(['01234567', '89']);
+    // The line the previous chunk began grows past the limit: cut as well.
+    splitter.pushJoined(Buffer.from('012345'));
+    expect(splitter.pushJoined(Buffer.from('678\nok\n'))).toEqual(['01234567', '8', 'ok']);
+  });
+  it('splits a stream into the same lines through both paths, wherever its chunks are cut', () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const text = Array.from({ length: 60 }, (_v, i) => 'x'.repeat(Math.floor(random() * 14)) + (i % 7 === 0 ? '' : `${i}`)).join('\n');
+    const bytes = Buffer.from(`${text}\n`);
+    for (let round = 0; round < 200; round++) {
+      const splitter = new LineSplitter(12);
+      const lines: string[] = [];
+      for (let at = 0; at < bytes.length; ) {
+        const end = Math.min(bytes.length, at + 1 + Math.floor(random() * 30));
+        const split = splitter.pushJoined(bytes.subarray(at, end));
+        lines.push(...('joined' in split ? decodeJoined(split.joined) : split));
+        at = end;
+      }
+      expect(lines).toEqual(new LineSplitter(12).push(bytes));
+    }
   });
   it('counts the limit in bytes and cuts long lines at character boundaries', () => {
     const splitter = new LineSplitter(10);
@@ -124,7 +152,7 @@ describe('the line splitter', () => {
   });
   it.each([
     ['as strings', (filter: ResumeFilter, raw: string[]) => filter.take(raw)],
-    ['undecoded', (filter: ResumeFilter, raw: string[]) => filter.takeJoined(Buffer.from(raw.join('\n'))).toArray()],
+    ['undecoded', (filter: ResumeFilter, raw: string[]) => filter.takeJoined(raw.length > 1 ? [Buffer.from(raw[0] as string), Buffer.from(raw.slice(1).join('\n'))] : [Buffer.from(raw.join('\n'))]).toArray()],
   ])('taking whole batches %s delivers every line once across resumes, as judging each line does', (_how, take) => {
     // A kubelet's stream: timestamps in order, often shared; a resume repeats everything from the
     // second of the last delivered line. Random interruptions and batch sizes, a fixed seed.
@@ -162,15 +190,15 @@ describe('the line splitter', () => {
   it('keeps caught-up lines undecoded, reads them without timestamps, and resumes after the last', () => {
     const filter = new ResumeFilter();
     filter.take(['2026-11-27T19:30:01.1Z first']); // caught up
-    const joined = Buffer.from('2026-11-27T19:30:01.5Z a ✓\nplain\n\n2026-11-27T19:30:02.25Z \x1b[32mb\x1b[0m');
+    const joined = [Buffer.from('2026-11-27T19:30:01.5Z a ✓\nplain'), Buffer.from('\n2026-11-27T19:30:02.25Z \x1b[32mb\x1b[0m')];
     const lines = filter.takeJoined(joined);
-    expect(lines.bytes).toBe(joined);
+    expect(lines.parts).toBe(joined);
     expect(lines.count).toBe(4);
     expect(lines.toArray()).toEqual(['a ✓', 'plain', '', '\x1b[32mb\x1b[0m']);
     expect(filter.sinceTime).toBe('2026-11-27T19:30:02Z');
     // The resumed stream repeats that second: its lines up to the last delivered are skipped.
     filter.restart();
-    expect(filter.takeJoined(Buffer.from('2026-11-27T19:30:02.25Z \x1b[32mb\x1b[0m\n2026-11-27T19:30:02.5Z c')).toArray()).toEqual(['c']);
+    expect(filter.takeJoined([Buffer.from('2026-11-27T19:30:02.25Z \x1b[32mb\x1b[0m\n2026-11-27T19:30:02.5Z c')]).toArray()).toEqual(['c']);
   });
   it('takes lines without timestamps whole, and keeps the lines of a batch that has none', () => {
     const filter = new ResumeFilter();
