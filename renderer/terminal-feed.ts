@@ -21,6 +21,12 @@
  * a task of slices is followed by a pause of {@link PAUSE_BEHIND_MS}: most of the thread
  * stays with the page, and the machine's cores with the log stream. Once main says the flood has
  * eased or the stream has ended, the rest is parsed task after task.
+ *
+ * While lines wait behind the slice being written (a batch larger than a slice, a flood's start, the
+ * lines a flood ends with), the terminal is drawn at most every {@link DRAW_INTERVAL_MS}: each frame
+ * redraws every row of a scrolling screen, and most rows would be replaced before anyone could read
+ * them. The slices are wrapped in synchronized output (DEC mode 2026, which xterm implements): xterm
+ * parses on and draws once the mode ends.
  */
 import type { Terminal } from '@xterm/xterm';
 
@@ -43,6 +49,10 @@ const SLICES_PER_TASK = 2;
  * and pauses grew with them.
  */
 const PAUSE_BEHIND_MS = 100;
+/** While lines wait behind the slice being written, the longest the terminal goes undrawn (ten frames a second). */
+const DRAW_INTERVAL_MS = 100;
+const BEGIN_SYNCHRONIZED_OUTPUT = '\x1b[?2026h';
+const END_SYNCHRONIZED_OUTPUT = '\x1b[?2026l';
 /** How much a new measurement moves the estimate. */
 const SMOOTHING = 0.3;
 
@@ -109,7 +119,15 @@ export class TerminalFeed {
    * starts to scroll): the benchmark's flood once began with a 54 ms task after a small run.
    */
   private sliceLimit = FIRST_SLICE_CHARS;
-  private readonly terminal: Pick<Terminal, 'write'>;
+  /** When the terminal last began holding its drawing back (synchronized output), undefined while it draws. */
+  private holdingSince: number | undefined;
+  /**
+   * Whether a hold has ended and xterm has not drawn since: a hold begun before its next frame would
+   * hold that drawing back too. Never cleared for a terminal not drawn (not open yet, or hidden): it
+   * then takes its lines without holds, as there is nothing to hold back.
+   */
+  private drawPending = false;
+  private readonly terminal: Pick<Terminal, 'write' | 'onRender'>;
   private readonly onTaken: (lines: number) => void;
   private readonly follows: () => boolean;
   private drainWaiters: (() => void)[] = [];
@@ -118,8 +136,11 @@ export class TerminalFeed {
    * `onTaken` is called with a line count once lines are parsed (the run's flow control counts them);
    * `follows` says whether the view follows the end.
    */
-  constructor(terminal: Pick<Terminal, 'write'>, onTaken: (lines: number) => void, follows: () => boolean = () => false) {
+  constructor(terminal: Pick<Terminal, 'write' | 'onRender'>, onTaken: (lines: number) => void, follows: () => boolean = () => false) {
     this.terminal = terminal;
+    terminal.onRender(() => {
+      this.drawPending = false;
+    });
     this.onTaken = onTaken;
     this.follows = follows;
   }
@@ -164,9 +185,9 @@ export class TerminalFeed {
       for (const resolve of waiters) resolve();
       return;
     }
-    const text = `${slice.join('\n')}\n`;
     const writtenIn = currentTask();
     const writtenAt = performance.now();
+    const text = this.holdingDrawing(`${slice.join('\n')}\n`, writtenAt);
     this.terminal.write(text, () => {
       const parsedIn = currentTask();
       if (parsedIn === writtenIn) observeParse(text.length, performance.now() - writtenAt);
@@ -176,9 +197,33 @@ export class TerminalFeed {
         this.slicesThisTask = 0;
       }
       if (++this.slicesThisTask < SLICES_PER_TASK) this.writeNext();
-      else if (this.yieldsToTheStream()) setTimeout(() => this.writeNext(), PAUSE_BEHIND_MS);
-      else nextTask(() => this.writeNext());
+      else if (this.yieldsToTheStream()) {
+        this.drawNow(); // what was parsed is shown during the pause
+        setTimeout(() => this.writeNext(), PAUSE_BEHIND_MS);
+      } else nextTask(() => this.writeNext());
     });
+  }
+
+  /** A slice's text, beginning or ending a hold on drawing as the lines waiting behind it say. */
+  private holdingDrawing(text: string, now: number): string {
+    const linesWait = this.batches.length > 0;
+    if (this.holdingSince === undefined) {
+      if (!linesWait || this.drawPending) return text;
+      this.holdingSince = now;
+      return BEGIN_SYNCHRONIZED_OUTPUT + text;
+    }
+    return linesWait && now - this.holdingSince < DRAW_INTERVAL_MS ? text : text + this.endHold();
+  }
+
+  /** Ends a hold: xterm draws in its next frame. */
+  private drawNow(): void {
+    if (this.holdingSince !== undefined) this.terminal.write(this.endHold());
+  }
+
+  private endHold(): string {
+    this.holdingSince = undefined;
+    this.drawPending = true;
+    return END_SYNCHRONIZED_OUTPUT;
   }
 
   /**

@@ -3,7 +3,9 @@
  * at the bottom of a full screen sets the scrollbar's size and position and re-arms its fade-out
  * timer, two timers per line. In a log flood that was about a third of xterm's parsing. Those syncs
  * are gathered into one per animation frame (nothing is drawn in between); a sync to a given
- * position passes through at once.
+ * position passes through at once. While the terminal holds its drawing back (synchronized output:
+ * terminal-feed.ts), the scrollbar waits for the rows: a frame that moved only the scrollbar cost
+ * about as much as one that drew the rows.
  */
 import type { Terminal } from '@xterm/xterm';
 
@@ -11,20 +13,31 @@ export interface ViewportSync {
   _sync(ydisp?: number): void;
 }
 
-export function syncViewportOncePerFrame(viewport: ViewportSync, nextFrame: (run: () => void) => unknown = requestAnimationFrame): void {
+/**
+ * Gathers the viewport's syncs; `drawingHeld` says whether the terminal holds its drawing back. The
+ * returned function is to be called once the terminal has drawn its rows: a sync held back then runs.
+ */
+export function syncViewportOncePerFrame(viewport: ViewportSync, nextFrame: (run: () => void) => unknown = requestAnimationFrame, drawingHeld: () => boolean = () => false): () => void {
   const sync = viewport._sync.bind(viewport);
   let queued = false;
+  let waitsForRows = false;
   viewport._sync = (ydisp) => {
     if (ydisp !== undefined) {
       sync(ydisp);
       return;
     }
-    if (queued) return;
+    if (queued || waitsForRows) return;
     queued = true;
     nextFrame(() => {
       queued = false;
-      sync();
+      if (drawingHeld()) waitsForRows = true;
+      else sync();
     });
+  };
+  return () => {
+    if (!waitsForRows) return;
+    waitsForRows = false;
+    sync();
   };
 }
 
@@ -35,6 +48,7 @@ export function syncViewportOncePerFrame(viewport: ViewportSync, nextFrame: (run
 export function syncViewportOncePerFrameOf(terminal: Terminal): boolean {
   const viewport = (terminal as unknown as { _core?: { _viewport?: Partial<ViewportSync> } })._core?._viewport;
   if (typeof viewport?._sync !== 'function') return false;
-  syncViewportOncePerFrame(viewport as ViewportSync);
+  const rowsDrawn = syncViewportOncePerFrame(viewport as ViewportSync, requestAnimationFrame, () => terminal.modes.synchronizedOutputMode);
+  terminal.onRender(rowsDrawn);
   return true;
 }

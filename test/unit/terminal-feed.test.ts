@@ -11,14 +11,27 @@ beforeEach(async () => {
 /**
  * Parses the way xterm does: writes queue up; a timer task parses them in order, calling each
  * write's callback right after its data, and yields once 12 ms have passed. Parsing takes
- * `msPerLine` of real time per line.
+ * `msPerLine` of real time per line. Draws as xterm does: in a frame after lines were parsed, not
+ * while synchronized output (DEC mode 2026) holds drawing back.
  */
+/** The terminal's frames, apart from the timers the tests count as the feed's pauses. */
+const frameTimer = globalThis.setTimeout;
+
 class ParsingTerminal {
   readonly parsed: string[] = [];
+  /** Lines per slice written (writes of controls alone are not counted). */
   readonly writes: number[] = [];
   /** How many writes each parsing task took. */
   readonly writesPerTask: number[] = [];
-  private readonly queue: [string, () => void][] = [];
+  /** How long each hold on drawing lasted, in ms, and how many frames were drawn. */
+  readonly holds: number[] = [];
+  frames = 0;
+  holding = false;
+  private holdStartedAt = 0;
+  private undrawn = false;
+  private frameQueued = false;
+  private readonly renderListeners: ((rows: { start: number; end: number }) => void)[] = [];
+  private readonly queue: [string, (() => void) | undefined][] = [];
   private scheduled = false;
   msPerLine: number;
 
@@ -26,10 +39,15 @@ class ParsingTerminal {
     this.msPerLine = msPerLine;
   }
 
-  write(data: string, callback: () => void): void {
+  write(data: string, callback?: () => void): void {
     this.queue.push([data, callback]);
-    this.writes.push(data.split('\n').length - 1);
+    if (callback) this.writes.push(data.split('\n').length - 1);
     if (!this.scheduled) this.schedule();
+  }
+
+  onRender(listener: (rows: { start: number; end: number }) => void): { dispose(): void } {
+    this.renderListeners.push(listener);
+    return { dispose: () => undefined };
   }
 
   private schedule(): void {
@@ -39,17 +57,43 @@ class ParsingTerminal {
       let writes = 0;
       while (this.queue.length > 0) {
         writes++;
-        const [data, callback] = this.queue.shift() as [string, () => void];
-        const lines = data.split('\n').slice(0, -1);
-        for (const until = performance.now() + lines.length * this.msPerLine; performance.now() < until; );
-        this.parsed.push(...lines);
-        callback();
+        const [data, callback] = this.queue.shift() as [string, (() => void) | undefined];
+        // Text and the synchronized output controls in it, in order: text, h or l, text, ...
+        // eslint-disable-next-line no-control-regex
+        data.split(/\x1b\[\?2026([hl])/).forEach((piece, i) => (i % 2 === 0 ? this.parse(piece) : this.synchronize(piece === 'h')));
+        callback?.();
         if (performance.now() - started >= 12) break;
       }
       this.writesPerTask.push(writes);
       this.scheduled = false;
+      this.queueFrame();
       if (this.queue.length > 0) this.schedule();
     });
+  }
+
+  private parse(text: string): void {
+    const lines = text.split('\n').slice(0, -1);
+    for (const until = performance.now() + lines.length * this.msPerLine; performance.now() < until; );
+    this.parsed.push(...lines);
+    if (lines.length > 0) this.undrawn = true;
+  }
+
+  private synchronize(hold: boolean): void {
+    if (hold && !this.holding) this.holdStartedAt = performance.now();
+    if (!hold && this.holding) this.holds.push(performance.now() - this.holdStartedAt);
+    this.holding = hold;
+  }
+
+  private queueFrame(): void {
+    if (this.frameQueued || this.holding || !this.undrawn) return;
+    this.frameQueued = true;
+    frameTimer(() => {
+      this.frameQueued = false;
+      if (this.holding) return; // drawn once the hold ends
+      this.undrawn = false;
+      this.frames++;
+      for (const listener of this.renderListeners) listener({ start: 0, end: 0 });
+    }, 16);
   }
 }
 
@@ -95,6 +139,28 @@ describe('terminal feed', () => {
     await feedBatches(terminal, 10, 1_000);
     expect(terminal.parsed).toHaveLength(10_000);
     expect(Math.max(...terminal.writesPerTask)).toBe(2);
+  });
+
+  it('while lines wait behind the slice being written, holds drawing back for at most 100 ms at a time, and draws once they run out', async () => {
+    const terminal = new ParsingTerminal(0.01); // 20,000 lines: 200 ms of parsing, in tasks of about 8 ms
+    await feedBatches(terminal, 20, 1_000);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(terminal.parsed).toHaveLength(20_000);
+    expect(terminal.holding).toBe(false);
+    expect(terminal.holds.length).toBeGreaterThanOrEqual(2);
+    // A hold ends with the first slice written after 100 ms: never left to xterm's 1 s safety timeout.
+    expect(Math.max(...terminal.holds)).toBeLessThan(1_000);
+    // Without holds, every task's lines would be drawn in a frame of their own.
+    expect(terminal.frames).toBeLessThan(terminal.writesPerTask.length / 2);
+    expect(terminal.frames).toBeGreaterThanOrEqual(terminal.holds.length);
+  });
+
+  it('draws a batch that fits in one slice without holding it back', async () => {
+    const terminal = new ParsingTerminal(0.01);
+    await feedBatches(terminal, 1, 30);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(terminal.holds).toEqual([]);
+    expect(terminal.frames).toBe(1);
   });
 
   it('says when every line pushed so far is parsed', async () => {

@@ -18,4 +18,25 @@ describe('scrollbar syncs', () => {
     viewport._sync();
     expect(frames).toHaveLength(1); // the next frame syncs again
   });
+
+  it('wait for the rows while the terminal holds its drawing back, and run once they are drawn', () => {
+    const synced: (number | undefined)[] = [];
+    const frames: (() => void)[] = [];
+    let ydisp = 0;
+    let held = true;
+    const viewport = { _sync: (to: number = ydisp) => void synced.push(to) };
+    const rowsDrawn = syncViewportOncePerFrame(viewport, (run) => frames.push(run), () => held);
+    rowsDrawn(); // nothing waits: nothing happens
+    expect(synced).toEqual([]);
+    for (ydisp = 1; ydisp <= 100; ydisp++) viewport._sync();
+    frames.shift()?.();
+    expect(synced).toEqual([]); // held: the frame draws nothing
+    for (; ydisp <= 200; ydisp++) viewport._sync();
+    expect(frames).toHaveLength(0); // no frame is asked for until the rows are drawn
+    held = false;
+    rowsDrawn();
+    expect(synced).toEqual([201]);
+    viewport._sync();
+    expect(frames).toHaveLength(1); // syncs go by frame again
+  });
 });
