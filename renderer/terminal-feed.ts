@@ -18,9 +18,10 @@
  * In a flood, lines arrive faster than xterm parses them, and main passes over those the terminal's
  * bounded scrollback would lose anyway (log-flow.ts): the terminal need not parse as fast as it can
  * to show a flood's end. So while the view follows and main says the terminal is behind the stream,
- * a task of slices is followed by a pause of {@link PAUSE_BEHIND_MS}: most of the thread
- * stays with the page, and the machine's cores with the log stream. Once main says the flood has
- * eased or the stream has ended, the rest is parsed task after task.
+ * each slice is followed by a pause of {@link PAUSE_BEHIND_MS}: most of the thread stays with the
+ * page, and the machine's cores with the log stream. What it parses meanwhile only shows the flood
+ * going on: a flood's last lines push it out of the scrollback. Once main says the flood has eased or
+ * the stream has ended, the rest is parsed task after task.
  *
  * While lines wait behind the slice being written (a batch larger than a slice, a flood's start, the
  * lines a flood ends with), the terminal is drawn at most every {@link DRAW_INTERVAL_MS}: each frame
@@ -42,9 +43,10 @@ const MAX_SLICE_CHARS = 128 * 1024;
 /** Slices parsed in one task; the second is written from the first's callback, so it is timed. */
 const SLICES_PER_TASK = 2;
 /**
- * While the terminal is behind a flood, the pause after a task of slices (about 8 ms): about a tenth
- * of the thread, and the view redrawn some ten times a second, each time a screen of new rows (13 ms
- * of drawing in a flood's frames; with 50 ms pauses frames and parsing took 40 % of the thread).
+ * While the terminal is behind a flood, the pause after each slice (about 4 ms): a small part of the
+ * thread, and the view redrawn some ten times a second, each time a screen of new rows (13 ms of
+ * drawing in a flood's frames; with 50 ms pauses frames and parsing took 40 % of the thread; with two
+ * slices before each pause the terminal parsed twice the lines that the flood's end then replaced).
  * Fixed rather than measured: on a busy machine a task's wall time includes waits for the processor,
  * and pauses grew with them.
  */
@@ -196,11 +198,11 @@ export class TerminalFeed {
         this.callbackTask = parsedIn;
         this.slicesThisTask = 0;
       }
-      if (++this.slicesThisTask < SLICES_PER_TASK) this.writeNext();
-      else if (this.yieldsToTheStream()) {
+      if (this.yieldsToTheStream()) {
         this.drawNow(); // what was parsed is shown during the pause
         setTimeout(() => this.writeNext(), PAUSE_BEHIND_MS);
-      } else nextTask(() => this.writeNext());
+      } else if (++this.slicesThisTask < SLICES_PER_TASK) this.writeNext();
+      else nextTask(() => this.writeNext());
     });
   }
 

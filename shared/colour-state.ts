@@ -108,3 +108,13 @@ export function colourStateAfter(state: string, text: string | Uint8Array): stri
   const after = before + sequences.reverse().join('');
   return after.length <= MAX_STATE_CHARS ? after : undefined;
 }
+
+/**
+ * The colour state after `state` and then `next`, itself a state colourStateAfter returned (its reset,
+ * if it has one, is its first sequence): as colourStateAfter(state, next), without reading `next`
+ * again. Undefined when the state grew too long.
+ */
+export function stateFollowedBy(state: string, next: string): string | undefined {
+  const after = STARTS_WITH_RESET.test(next) ? next : state + next;
+  return after.length <= MAX_STATE_CHARS ? after : undefined;
+}

@@ -16,7 +16,7 @@
  * what waits for each event made a terminal in a flood parse a scrollback's worth of lines it would
  * have been spared (the agent's pod finishes while its logs still stream).
  */
-import { colourStateAfter } from '../../shared/colour-state.ts';
+import { colourStateAfter, stateFollowedBy } from '../../shared/colour-state.ts';
 import { LogLines } from '../agent/log-lines.ts';
 import { LINES_HELD, LINES_SENT_AHEAD } from '../../shared/log-window.ts';
 
@@ -172,7 +172,7 @@ export class LogFlow {
     if (this.keepLines === undefined) return;
     for (let first = this.waiting[0]; first && this.waitingLines - first.logs.count >= this.keepLines; first = this.waiting[0]) {
       // The state the batch leaves, from the one before it: its own if it resets, else added to it.
-      const carry = first.colours === undefined ? undefined : colourStateAfter(this.carry, first.colours);
+      const carry = first.colours === undefined ? undefined : stateFollowedBy(this.carry, first.colours);
       if (carry === undefined) return;
       this.carry = carry;
       this.passedOver += first.logs.count;

@@ -6,7 +6,7 @@
 import { Terminal } from '@xterm/xterm';
 import { describe, expect, it } from 'vitest';
 import { LogFlow } from '../../electron/service/log-flow.ts';
-import { colourStateAfter } from '../../shared/colour-state.ts';
+import { colourStateAfter, stateFollowedBy } from '../../shared/colour-state.ts';
 import { TerminalFeed } from '../../renderer/terminal-feed.ts';
 
 const SCROLLBACK = 200;
@@ -144,5 +144,19 @@ describe('the colour state after some lines', () => {
         expect(colourStateAfter('', placed) === undefined, JSON.stringify(text)).toBe(otherControl.test(text));
       }
     }
+  });
+
+  it('after a state and then the state of more lines is the state after the state and those lines', () => {
+    const pieces = ['x', 'text ', '\x1b[31m', '\x1b[1m', '\x1b[0m', '\x1b[m', '\x1b[0;32m', '\x1b[01m', '\x1b[38:2::1:2:3m', '\n'];
+    let seed = 11;
+    const random = (n: number) => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % n;
+    const text = () => Array.from({ length: random(12) }, () => pieces[random(pieces.length)] as string).join('');
+    for (let round = 0; round < 2_000; round++) {
+      const before = colourStateAfter('', text()) as string;
+      const lines = text();
+      const next = colourStateAfter('', lines) as string;
+      expect(stateFollowedBy(before, next), JSON.stringify([before, lines])).toBe(colourStateAfter(before, lines));
+    }
+    expect(stateFollowedBy('\x1b[1m'.repeat(200), '\x1b[4m'.repeat(100))).toBeUndefined();
   });
 });

@@ -215,15 +215,15 @@ describe('terminal feed', () => {
    * 500 ms the news that the flood has eased; counts the pauses the feed makes (its timers with a
    * delay) before and after the news.
    */
-  async function pausesWhileBehind(follows = true): Promise<{ before: number; after: number; medianMs: number }> {
+  async function pausesWhileBehind(follows = true): Promise<{ before: number; after: number; medianMs: number; slicesBetween: number[] }> {
     const wait = setTimeout; // the test's own waits are not the feed's pauses
-    const pauses: { at: number; ms: number }[] = [];
+    const terminal = new ParsingTerminal(0.01); // 10 ms per batch
+    const pauses: { at: number; ms: number; slices: number }[] = [];
     const timers = vi.spyOn(globalThis, 'setTimeout').mockImplementation(((run: () => void, ms?: number) => {
-      if (ms !== undefined) pauses.push({ at: performance.now(), ms });
+      if (ms !== undefined) pauses.push({ at: performance.now(), ms, slices: terminal.writes.length });
       return wait(run, ms);
     }) as typeof setTimeout);
     try {
-      const terminal = new ParsingTerminal(0.01); // 10 ms per batch
       const feed = new feedModule.TerminalFeed(terminal, () => undefined, () => follows);
       for (let b = 0; b < 20; b++) {
         feed.push(
@@ -241,16 +241,18 @@ describe('terminal feed', () => {
         before: pauses.filter((pause) => pause.at <= easedAt).length,
         after: pauses.filter((pause) => pause.at > easedAt).length,
         medianMs: lengths[Math.floor(lengths.length / 2)] ?? 0,
+        slicesBetween: pauses.slice(1).map((pause, i) => pause.slices - (pauses[i] as { slices: number }).slices),
       };
     } finally {
       timers.mockRestore();
     }
   }
 
-  it('while the terminal is behind a flood and the view follows, a task of slices is followed by a pause of a few frames; once the flood eases, the rest is parsed back to back', async () => {
-    const { before, after, medianMs } = await pausesWhileBehind();
+  it('while the terminal is behind a flood and the view follows, each slice is followed by a pause of a few frames; once the flood eases, the rest is parsed back to back', async () => {
+    const { before, after, medianMs, slicesBetween } = await pausesWhileBehind();
     expect(before).toBeGreaterThanOrEqual(3);
     expect(medianMs).toBeGreaterThanOrEqual(80);
+    expect(slicesBetween.slice(0, before - 1).every((slices) => slices === 1)).toBe(true);
     expect(after).toBeLessThanOrEqual(1); // the one under way when the news came
   });
 
