@@ -23,9 +23,19 @@ import { LINES_HELD, LINES_SENT_AHEAD } from '../../shared/log-window.ts';
 const FLUSH_MS = 30;
 const MAX_BATCH_LINES = 2_000;
 /**
- * A flood has eased when no line has been passed over for this long (the terminal keeps up), or the
- * stream has sent nothing for STREAM_QUIET_MS (in a flood it sends every fraction of a millisecond;
- * when it ends, the terminal should take the rest at once, not after a quarter second).
+ * A following terminal is behind a flood once lines come faster than anyone reads them (this many
+ * within FLOOD_WINDOW_MS), even before any can be passed over: told so, it takes lines slowly and
+ * leaves the cores to the stream. Until then, a terminal parsing a flood's first lines as fast as it
+ * could kept a core busy while the stream and main shared the other, so lines arrived barely faster
+ * than it parsed them and nothing could be passed over for up to a second (13,000–45,000 lines
+ * parsed before the first).
+ */
+const FLOOD_LINES = 10_000;
+const FLOOD_WINDOW_MS = 250;
+/**
+ * A flood has eased when the terminal has not been behind for this long (no line passed over, no
+ * backlog), or the stream has sent nothing for STREAM_QUIET_MS (in a flood it sends every fraction of
+ * a millisecond; when it ends, the terminal should take the rest at once, not after a quarter second).
  */
 const FLOOD_EASED_MS = 250;
 const STREAM_QUIET_MS = 50;
@@ -74,6 +84,8 @@ export class LogFlow {
   private readonly send: (batch: LogBatch) => boolean;
   private readonly waiting: WaitingBatch[] = [];
   private waitingLines = 0;
+  /** Waiting batches that hold controls other than colours, which are never passed over. */
+  private unpassable = 0;
   /** Lines pushed, and lines gone (sent or passed over): an event waits until the lines before it are gone. */
   private linesPushed = 0;
   private linesGone = 0;
@@ -83,9 +95,12 @@ export class LogFlow {
   private carry = '';
   /** Lines passed over since the last batch sent. */
   private passedOver = 0;
-  /** Whether lines are being passed over (a flood), when they were last, and whether the last batch said so. */
+  /** Whether the following terminal is behind a flood, when it last was, and whether the last batch said so. */
   private flooding = false;
-  private lastPassedOverAt = 0;
+  private lastBehindAt = 0;
+  /** Lines pushed since the window of FLOOD_WINDOW_MS began. */
+  private windowStartedAt = 0;
+  private linesInWindow = 0;
   private lastPushAt = 0;
   private easeTimer: NodeJS.Timeout | undefined;
   private toldBehind = false;
@@ -111,11 +126,16 @@ export class LogFlow {
   async push(pushed: LogLines | readonly string[], seq = 0): Promise<void> {
     const logs = pushed instanceof LogLines ? pushed : LogLines.of(pushed);
     if (this.closed || logs.count === 0) return;
+    const previousPushAt = this.lastPushAt;
     this.lastPushAt = performance.now();
-    this.waiting.push({ logs, seq, colours: coloursOf(logs) });
+    const colours = coloursOf(logs);
+    if (colours === undefined) this.unpassable++;
+    this.waiting.push({ logs, seq, colours });
     this.waitingLines += logs.count;
     this.linesPushed += logs.count;
     this.passOverUnseen();
+    // Only where what waits can be passed over: otherwise a terminal taking lines slowly holds the stream back.
+    if (this.arrivingFast(logs.count, previousPushAt) && this.keepLines !== undefined && this.unpassable === 0) this.markBehind();
     this.sendWhatFits();
     while (!this.closed && this.unacked + this.waitingLines > this.limits.held) {
       await new Promise<void>((resolve) => this.waiters.push(resolve));
@@ -176,16 +196,30 @@ export class LogFlow {
       if (carry === undefined) return;
       this.carry = carry;
       this.passedOver += first.logs.count;
-      this.lastPassedOverAt = performance.now();
-      if (!this.flooding) {
-        this.flooding = true;
-        this.watchForEase(STREAM_QUIET_MS);
-      }
+      this.markBehind();
       this.waitingLines -= first.logs.count;
       this.gone(first);
       this.waiting.shift();
     }
     this.deliverDueEvents();
+  }
+
+  /** Counts lines as they arrive (`previousPushAt` the last arrival before these): whether FLOOD_LINES came within the current window. */
+  private arrivingFast(lines: number, previousPushAt: number): boolean {
+    // A quiet stream ends a flood (see watchForEase), and the count.
+    if (this.lastPushAt - this.windowStartedAt > FLOOD_WINDOW_MS || this.lastPushAt - previousPushAt > STREAM_QUIET_MS) {
+      this.windowStartedAt = this.lastPushAt;
+      this.linesInWindow = 0;
+    }
+    this.linesInWindow += lines;
+    return this.linesInWindow >= FLOOD_LINES;
+  }
+
+  private markBehind(): void {
+    this.lastBehindAt = performance.now();
+    if (this.flooding) return;
+    this.flooding = true;
+    this.watchForEase(STREAM_QUIET_MS);
   }
 
   private sendWhatFits(): void {
@@ -206,7 +240,7 @@ export class LogFlow {
   private watchForEase(ms: number): void {
     this.easeTimer = setTimeout(() => {
       const now = performance.now();
-      const untilEased = Math.min(this.lastPassedOverAt + FLOOD_EASED_MS, this.lastPushAt + STREAM_QUIET_MS) - now;
+      const untilEased = Math.min(this.lastBehindAt + FLOOD_EASED_MS, this.lastPushAt + STREAM_QUIET_MS) - now;
       if (untilEased > 0) return this.watchForEase(untilEased);
       this.flooding = false;
       // Without this news, a terminal told it is behind by the flood's last batch would take the rest slowly.
@@ -247,6 +281,7 @@ export class LogFlow {
   }
 
   private gone(batch: WaitingBatch): void {
+    if (batch.colours === undefined) this.unpassable--;
     this.linesGone += batch.logs.count;
     this.lastGoneSeq = batch.seq;
   }

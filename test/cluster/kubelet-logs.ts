@@ -66,8 +66,10 @@ export class LogStore {
 
   remove(namespace: string, pod: string): void {
     for (const key of [...this.logs.keys()]) {
-      if (key.startsWith(`${namespace}/${pod}/`)) {
-        this.logs.get(key)?.emit('finished');
+      const log = this.logs.get(key);
+      if (log && key.startsWith(`${namespace}/${pod}/`)) {
+        log.finished = true; // its followers end
+        log.emit('finished');
         this.logs.delete(key);
       }
     }
@@ -88,6 +90,21 @@ function sinceNanos(params: URLSearchParams): bigint | undefined {
   ].filter((n): n is bigint => n !== undefined);
   // Like the kubelet, the later of the two wins.
   return candidates.length === 0 ? undefined : candidates.reduce((a, b) => (a > b ? a : b));
+}
+
+/** Resolves once the log has a new line or is finished, or the response is closed (the reader went away). */
+function appendedOrFinished(log: ContainerLog, res: http.ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      log.off('entry', done);
+      log.off('finished', done);
+      res.off('close', done);
+      resolve();
+    };
+    log.on('entry', done);
+    log.on('finished', done);
+    res.on('close', done);
+  });
 }
 
 export async function startKubeletServer(store: LogStore, pods: PodLookup, tls: { cert: string; key: string; ca: string }): Promise<{ port: number; close: () => Promise<void> }> {
@@ -132,30 +149,27 @@ export async function startKubeletServer(store: LogStore, pods: PodLookup, tls: 
     const first = fromSince === -1 ? log.entries.length : Math.max(fromSince, tailLines === undefined ? 0 : log.entries.length - tailLines);
     // Line by line, as the kubelet's log reader writes each line into a response it flushes after
     // every write, and waiting while the reader is behind, as its blocking writes do. Lines added
-    // meanwhile are part of the backlog.
-    for (let i = first; i < log.entries.length; i++) {
-      if (!write(log.entries[i] as LogEntry)) {
+    // meanwhile are part of the backlog: a follower reads them from the log (the kubelet's file) at
+    // its own pace, never from a queue in memory. (Written as they were appended, a flood's million
+    // lines waited in the response's buffer as a million writes, drained at a tenth of the pace.)
+    let closed = false;
+    res.once('close', () => (closed = true));
+    for (let next = first; ; ) {
+      for (; next < log.entries.length; next++) {
+        if (!write(log.entries[next] as LogEntry)) {
+          res.end();
+          return;
+        }
+        if (res.writableNeedDrain) await drainedOrClosed(res);
+        if (res.destroyed) return;
+      }
+      if (!follow || log.finished) {
         res.end();
         return;
       }
-      if (res.writableNeedDrain) await drainedOrClosed(res);
-      if (res.destroyed) return;
+      await appendedOrFinished(log, res);
+      if (closed) return;
     }
-    if (!follow || log.finished) {
-      res.end();
-      return;
-    }
-    const onEntry = (entry: LogEntry) => {
-      if (!write(entry)) stop();
-    };
-    const stop = () => {
-      log.off('entry', onEntry);
-      log.off('finished', stop);
-      res.end();
-    };
-    log.on('entry', onEntry);
-    log.once('finished', stop);
-    req.on('close', stop);
   }
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
