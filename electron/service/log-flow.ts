@@ -24,17 +24,17 @@ const FLUSH_MS = 30;
 const MAX_BATCH_LINES = 2_000;
 /**
  * A following terminal is behind a flood once lines come faster than anyone reads them (this many
- * within FLOOD_WINDOW_MS), even before any can be passed over: told so, it takes lines slowly and
- * leaves the cores to the stream. Until then, a terminal parsing a flood's first lines as fast as it
- * could kept a core busy while the stream and main shared the other, so lines arrived barely faster
- * than it parsed them and nothing could be passed over for up to a second (13,000–45,000 lines
- * parsed before the first).
+ * within FLOOD_WINDOW_MS: 20,000 a second), even before any can be passed over: told so, it takes
+ * lines slowly and leaves the cores to the stream. Until then, a terminal parsing a flood's first
+ * lines as fast as it could kept a core busy while the stream and main shared the other, so lines
+ * arrived barely faster than it parsed them and nothing could be passed over for up to a second
+ * (13,000–45,000 lines parsed before the first).
  */
-const FLOOD_LINES = 10_000;
+const FLOOD_LINES = 5_000;
 const FLOOD_WINDOW_MS = 250;
 /**
  * A flood has eased when the terminal has not been behind for this long (no line passed over, no
- * backlog), or the stream has sent nothing for STREAM_QUIET_MS (in a flood it sends every fraction of
+ * lines coming fast), or the stream has sent nothing for STREAM_QUIET_MS (in a flood it sends every fraction of
  * a millisecond; when it ends, the terminal should take the rest at once, not after a quarter second).
  */
 const FLOOD_EASED_MS = 250;
