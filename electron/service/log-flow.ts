@@ -34,8 +34,9 @@ const FLOOD_LINES = 5_000;
 const FLOOD_WINDOW_MS = 250;
 /**
  * A flood has eased when the terminal has not been behind for this long (no line passed over, no
- * lines coming fast), or the stream has sent nothing for STREAM_QUIET_MS (in a flood it sends every fraction of
- * a millisecond; when it ends, the terminal should take the rest at once, not after a quarter second).
+ * lines coming fast), or the stream has sent nothing for STREAM_QUIET_MS (in a flood it sends every
+ * fraction of a millisecond; when it ends, the terminal should take the rest at once, not after a
+ * quarter second).
  */
 const FLOOD_EASED_MS = 250;
 const STREAM_QUIET_MS = 50;
