@@ -56,8 +56,9 @@ export interface LogBatch {
   /** Lines passed over right before these. */
   passedOver: number;
   /**
-   * Whether the terminal is behind a flood: lines were passed over lately. Then it need not parse
-   * as fast as it can (terminal-feed.ts); once the flood eases or the stream ends, it should.
+   * Whether the terminal is behind a flood: lines come faster than anyone reads them, or were passed
+   * over lately. Then it need not parse as fast as it can (terminal-feed.ts); once the flood eases or
+   * the stream ends, it should.
    */
   behind: boolean;
 }
