@@ -140,7 +140,8 @@ async function rawLogRead(client: KubeClient, pod: { namespace: string; name: st
   return { lines, ms: performance.now() - started };
 }
 
-const peakRssMb = (pid: number): number => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? Number.NaN) / 1024;
+/** A process's memory from /proc: VmHWM is its peak resident set so far, VmRSS its resident set now. */
+const rssMb = (pid: number, field: 'VmHWM' | 'VmRSS'): number => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? Number.NaN) / 1024;
 
 interface FloodRound {
   lines: number;
@@ -248,7 +249,7 @@ export async function logFigures(kubeconfig: string, floodLines: number, floodRo
       const r = await floodRound(page, admin, [browserMode.pid, browser.pid], floodLines);
       rounds.push(r);
       const vs = round === 0 ? 'warm-up' : `${((2 * r.linesPerSec) / ((rounds[round - 1] as FloodRound).rawLinesPerSec + r.rawLinesPerSec)).toFixed(2)} of the raw reads around it`;
-      console.error(`logs: round ${round}: ${Math.round(r.linesPerSec)} lines/s, raw read after it ${Math.round(r.rawLinesPerSec)} (${vs}), ${r.cpuSeconds.toFixed(1)} CPU s (main ${r.mainCpuSeconds.toFixed(1)}, browser ${r.browserCpuSeconds.toFixed(1)}), longest task ${Math.round(r.maxLongTaskMs)} ms`);
+      console.error(`logs: round ${round}: ${Math.round(r.linesPerSec)} lines/s, raw read after it ${Math.round(r.rawLinesPerSec)} (${vs}), ${r.cpuSeconds.toFixed(1)} CPU s (main ${r.mainCpuSeconds.toFixed(1)}, browser ${r.browserCpuSeconds.toFixed(1)}), longest task ${Math.round(r.maxLongTaskMs)} ms, main ${Math.round(rssMb(browserMode.pid, 'VmRSS'))} MB now (peak ${Math.round(rssMb(browserMode.pid, 'VmHWM'))})`);
     }
     const measured = rounds.slice(1).map((r, i) => {
       const before = rounds[i] as FloodRound;
@@ -257,7 +258,7 @@ export async function logFigures(kubeconfig: string, floodLines: number, floodRo
     // The round whose ratio is the median.
     const ratio = (r: FloodRound) => r.linesPerSec / r.rawLinesPerSec;
     const middle = [...measured].sort((a, b) => ratio(a) - ratio(b))[Math.floor(measured.length / 2)] as FloodRound;
-    figures['logs.mainRssMb'] = peakRssMb(browserMode.pid);
+    figures['logs.mainRssMb'] = rssMb(browserMode.pid, 'VmHWM');
     figures['logs.lines'] = middle.lines;
     figures['logs.passedOverShare'] = middle.passedOverShare;
     figures['logs.linesPerSec'] = middle.linesPerSec;
