@@ -42,7 +42,7 @@ const BUDGETS: Record<string, { text: string; holds: (f: Figures) => boolean }> 
 };
 
 const smoke = process.argv.includes('--smoke');
-const scale = smoke ? { runs: 1, floodLines: 20_000, floodRounds: 1, nodes: 300 } : { runs: 5, floodLines: 1_000_000, floodRounds: 5, nodes: 5_000 };
+const scale = smoke ? { runs: 1, floodLines: 20_000, floodRounds: 1, nodes: 300 } : { runs: 5, floodLines: 1_000_000, floodRounds: 3, nodes: 5_000 };
 
 const GROUPS: Record<string, (kubeconfig: string) => Promise<Figures> | Figures> = {
   cli: (kubeconfig) => cliFigures(kubeconfig, scale.runs),
