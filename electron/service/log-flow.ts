@@ -206,7 +206,10 @@ export class LogFlow {
     this.deliverDueEvents();
   }
 
-  /** Counts lines as they arrive (`previousPushAt` the last arrival before these): whether FLOOD_LINES came within the current window. */
+  /**
+   * Counts lines as they arrive (`previousPushAt`: the arrival before these): whether FLOOD_LINES
+   * came within the current window.
+   */
   private arrivingFast(lines: number, previousPushAt: number): boolean {
     // A quiet stream ends a flood (see watchForEase), and the count.
     if (this.lastPushAt - this.windowStartedAt > FLOOD_WINDOW_MS || this.lastPushAt - previousPushAt > STREAM_QUIET_MS) {

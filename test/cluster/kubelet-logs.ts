@@ -150,8 +150,8 @@ export async function startKubeletServer(store: LogStore, pods: PodLookup, tls: 
     // Line by line, as the kubelet's log reader writes each line into a response it flushes after
     // every write, and waiting while the reader is behind, as its blocking writes do. Lines added
     // meanwhile are part of the backlog: a follower reads them from the log (the kubelet's file) at
-    // its own pace, never from a queue in memory. (Written as they were appended, a flood's million
-    // lines waited in the response's buffer as a million writes, drained at a tenth of the pace.)
+    // its own pace, never from a queue in memory (written as they were appended, a flood's million
+    // lines waited in the response's buffer as a million writes).
     let closed = false;
     res.once('close', () => (closed = true));
     for (let next = first; ; ) {
