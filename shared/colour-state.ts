@@ -26,7 +26,6 @@ KIND[0xc2] = C1_LEAD;
 const STARTS_WITH_RESET = /^\x1b\[0*[;:m]/;
 /** A log that changes colours and never resets them would make the state grow without end. */
 const MAX_STATE_CHARS = 1024;
-const encoder = new TextEncoder();
 
 /** The index after the SGR sequence (ESC [ digits ; : m) starting at `at`, or -1 if it is not one. */
 function sgrEnd(bytes: Uint8Array, at: number): number {
@@ -83,12 +82,11 @@ function onlyTextAndColours(bytes: Uint8Array): boolean {
 }
 
 /**
- * The colour state after `text` (lines joined with line feeds, as a string or UTF-8 bytes), starting
- * from `state`, as the SGR sequences to write in its place; undefined when `text` holds any other
- * control, or the state grew too long.
+ * The colour state after `bytes` (lines joined with line feeds, UTF-8), starting from `state`, as the
+ * SGR sequences to write in its place; undefined when they hold any other control, or the state grew
+ * too long.
  */
-export function colourStateAfter(state: string, text: string | Uint8Array): string | undefined {
-  const bytes = typeof text === 'string' ? encoder.encode(text) : text;
+export function colourStateAfter(state: string, bytes: Uint8Array): string | undefined {
   if (!onlyTextAndColours(bytes)) return undefined;
   // Every ESC now starts an SGR sequence ending at the next "m"; only those after the last reset count.
   const sequences: string[] = [];

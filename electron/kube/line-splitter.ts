@@ -48,10 +48,12 @@ export class LineSplitter {
     const firstNewline = chunk.indexOf(NEWLINE);
     const lastNewline = chunk.lastIndexOf(NEWLINE);
     if (firstNewline !== -1 && this.pending.length + firstNewline <= this.maxLineBytes && lastNewline - firstNewline - 1 <= this.maxLineBytes) {
-      const joined =
-        this.pending.length === 0
-          ? [chunk.subarray(0, lastNewline)]
-          : [Buffer.concat([this.pending, chunk.subarray(0, firstNewline)]), ...(lastNewline > firstNewline ? [chunk.subarray(firstNewline + 1, lastNewline)] : [])];
+      const joined: Buffer[] = [];
+      if (this.pending.length === 0) joined.push(chunk.subarray(0, lastNewline));
+      else {
+        joined.push(Buffer.concat([this.pending, chunk.subarray(0, firstNewline)]));
+        if (lastNewline > firstNewline) joined.push(chunk.subarray(firstNewline + 1, lastNewline));
+      }
       this.keepPending(chunk, lastNewline + 1);
       return { joined };
     }

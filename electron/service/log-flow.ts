@@ -136,8 +136,9 @@ export class LogFlow {
     this.waitingLines += logs.count;
     this.linesPushed += logs.count;
     this.passOverUnseen();
+    const fast = this.arrivingFast(logs.count, previousPushAt);
     // Only where what waits can be passed over: otherwise a terminal taking lines slowly holds the stream back.
-    if (this.arrivingFast(logs.count, previousPushAt) && this.keepLines !== undefined && this.unpassable === 0) this.markBehind();
+    if (fast && this.keepLines !== undefined && this.unpassable === 0) this.markBehind();
     this.sendWhatFits();
     while (!this.closed && this.unacked + this.waitingLines > this.limits.held) {
       await new Promise<void>((resolve) => this.waiters.push(resolve));

@@ -109,23 +109,26 @@ describe('main passing over log lines the terminal would lose', () => {
   });
 });
 
+/** The colour state after `text` (UTF-8 encoded, as main holds log lines), from `state`. */
+const stateAfter = (state: string, text: string) => colourStateAfter(state, Buffer.from(text));
+
 describe('the colour state after some lines', () => {
   it('is what follows the last reset, or the state before and everything after it', () => {
-    expect(colourStateAfter('', 'plain\ttext\r')).toBe('');
-    expect(colourStateAfter('\x1b[31m', 'plain')).toBe('\x1b[31m');
-    expect(colourStateAfter('\x1b[31m', 'a\x1b[1mb\nc\x1b[4m')).toBe('\x1b[31m\x1b[1m\x1b[4m');
-    expect(colourStateAfter('\x1b[31m', 'a\x1b[0mb\x1b[32m')).toBe('\x1b[0m\x1b[32m');
-    expect(colourStateAfter('\x1b[31m', 'a\x1b[m')).toBe('\x1b[m');
-    expect(colourStateAfter('\x1b[31m', 'a\x1b[0;1mb')).toBe('\x1b[0;1m');
-    expect(colourStateAfter('\x1b[31m', 'a\x1b[01mb')).toBe('\x1b[31m\x1b[01m'); // 01 is bold, not a reset
-    expect(colourStateAfter('', 'a\x1b[38:2::1:2:3mb')).toBe('\x1b[38:2::1:2:3m');
+    expect(stateAfter('', 'plain\ttext\r')).toBe('');
+    expect(stateAfter('\x1b[31m', 'plain')).toBe('\x1b[31m');
+    expect(stateAfter('\x1b[31m', 'a\x1b[1mb\nc\x1b[4m')).toBe('\x1b[31m\x1b[1m\x1b[4m');
+    expect(stateAfter('\x1b[31m', 'a\x1b[0mb\x1b[32m')).toBe('\x1b[0m\x1b[32m');
+    expect(stateAfter('\x1b[31m', 'a\x1b[m')).toBe('\x1b[m');
+    expect(stateAfter('\x1b[31m', 'a\x1b[0;1mb')).toBe('\x1b[0;1m');
+    expect(stateAfter('\x1b[31m', 'a\x1b[01mb')).toBe('\x1b[31m\x1b[01m'); // 01 is bold, not a reset
+    expect(stateAfter('', 'a\x1b[38:2::1:2:3mb')).toBe('\x1b[38:2::1:2:3m');
   });
 
   it('is unknown for any other control, and for a state that grew too long', () => {
     for (const text of ['\x1b[2J', '\x1b]0;title\x07', 'bell\x07', 'shift out\x0e', 'C1 CSI\x9b1m', '\x1bc reset', '\x1b[?25l', 'ESC at end\x1b']) {
-      expect(colourStateAfter('', text)).toBeUndefined();
+      expect(stateAfter('', text)).toBeUndefined();
     }
-    expect(colourStateAfter('', '\x1b[1m'.repeat(300))).toBeUndefined();
+    expect(stateAfter('', '\x1b[1m'.repeat(300))).toBeUndefined();
   });
 
   it('reading bytes four at a time finds every other control a regular expression finds, at any alignment', () => {
@@ -152,10 +155,10 @@ describe('the colour state after some lines', () => {
     const random = (n: number) => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % n;
     const text = () => Array.from({ length: random(12) }, () => pieces[random(pieces.length)] as string).join('');
     for (let round = 0; round < 2_000; round++) {
-      const before = colourStateAfter('', text()) as string;
+      const before = stateAfter('', text()) as string;
       const lines = text();
-      const next = colourStateAfter('', lines) as string;
-      expect(stateFollowedBy(before, next), JSON.stringify([before, lines])).toBe(colourStateAfter(before, lines));
+      const next = stateAfter('', lines) as string;
+      expect(stateFollowedBy(before, next), JSON.stringify([before, lines])).toBe(stateAfter(before, lines));
     }
     expect(stateFollowedBy('\x1b[1m'.repeat(200), '\x1b[4m'.repeat(100))).toBeUndefined();
   });
