@@ -21,7 +21,8 @@
  * each slice is followed by a pause of {@link PAUSE_BEHIND_MS}: most of the thread stays with the
  * page, and the machine's cores with the log stream. What it parses meanwhile only shows the flood
  * going on: a flood's last lines push it out of the scrollback. Once main says the flood has eased or
- * the stream has ended, the rest is parsed task after task.
+ * the stream has ended, the pause under way is cut short and the rest is parsed task after task, in
+ * slices sized by the parser's speed measured afresh.
  *
  * While lines wait behind the slice being written (a batch larger than a slice, a flood's start, the
  * lines a flood ends with), the terminal is drawn at most every {@link DRAW_INTERVAL_MS}: each frame
@@ -65,6 +66,15 @@ let msPerChar: number | undefined;
 export function sliceChars(): number {
   if (msPerChar === undefined) return FIRST_SLICE_CHARS;
   return Math.min(MAX_SLICE_CHARS, Math.round(SLICE_BUDGET_MS / Math.max(msPerChar, 1e-9)));
+}
+
+/**
+ * Forgets the parse time measured so far. Measured at a flood's start, with the machine's cores busy
+ * with the stream, it held when the flood ended: the lines it left (a scrollback's worth) began in
+ * slices of 60 to 350 lines, which grew to the 1,300 an idle parser takes only over some 80 ms.
+ */
+function forgetParseTime(): void {
+  msPerChar = undefined;
 }
 
 function observeParse(chars: number, ms: number): void {
@@ -133,6 +143,8 @@ export class TerminalFeed {
   private readonly onTaken: (lines: number) => void;
   private readonly follows: () => boolean;
   private drainWaiters: (() => void)[] = [];
+  /** The pause after a slice while the terminal is behind a flood (see yieldsToTheStream). */
+  private pause: ReturnType<typeof setTimeout> | undefined;
 
   /**
    * `onTaken` is called with a line count once lines are parsed (the run's flow control counts them);
@@ -155,10 +167,15 @@ export class TerminalFeed {
 
   /** Queues lines; `behind` says that the terminal is behind the stream (main holds or passes over lines). */
   push(lines: string[], behind = false): void {
+    if (this.behind && !behind) forgetParseTime();
     this.behind = behind;
-    if (lines.length === 0) return;
-    this.batches.push(lines);
-    if (!this.writing) this.writeNext();
+    if (lines.length > 0) this.batches.push(lines);
+    if (!behind && this.pause !== undefined) {
+      // A flood's end: the lines it leaves are parsed now, not after the pause.
+      clearTimeout(this.pause);
+      this.pause = undefined;
+      this.writeNext();
+    } else if (!this.writing && lines.length > 0) this.writeNext();
   }
 
   /** The next lines up to `chars` characters, at least one line. */
@@ -200,7 +217,10 @@ export class TerminalFeed {
       }
       if (this.yieldsToTheStream()) {
         this.drawNow(); // what was parsed is shown during the pause
-        setTimeout(() => this.writeNext(), PAUSE_BEHIND_MS);
+        this.pause = setTimeout(() => {
+          this.pause = undefined;
+          this.writeNext();
+        }, PAUSE_BEHIND_MS);
       } else if (++this.slicesThisTask < SLICES_PER_TASK) this.writeNext();
       else nextTask(() => this.writeNext());
     });

@@ -34,6 +34,8 @@ export type DeployerEvent =
   | { type: 'pod'; pod: PodStatusSummary }
   /** A batch of agent log lines, in order (decoded when read: lines.toArray()). */
   | { type: 'log'; lines: LogLines }
+  /** The log stream ended: no lines are coming for now (a resumed stream may bring more). */
+  | { type: 'log-end' }
   | { type: 'warning'; message: string }
   /** A Kubernetes Event about the run's Job or pod (Scheduled, Pulling, Started, FailedCreate...). */
   | { type: 'kube-event'; object: string; reason: string; message: string; warning: boolean }

@@ -188,6 +188,8 @@ export async function streamLogs(job: RunningJob, podName: string, onLines: Line
       if (!isTransient(err)) throw wrapError(ErrorCode.Internal, 'failed to stream pod logs', err);
       interruptions++;
     }
+    // Said at once: whether the container has finished may take a status update to tell.
+    void job.onEvent({ type: 'log-end' });
     try {
       if (await agentContainerFinished(job, podName, signal)) return;
     } catch (err) {

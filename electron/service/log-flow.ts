@@ -34,9 +34,9 @@ const FLOOD_LINES = 5_000;
 const FLOOD_WINDOW_MS = 250;
 /**
  * A flood has eased when the terminal has not been behind for this long (no line passed over, no
- * lines coming fast), or the stream has sent nothing for STREAM_QUIET_MS (in a flood it sends every
- * fraction of a millisecond; when it ends, the terminal should take the rest at once, not after a
- * quarter second).
+ * lines coming fast), or the stream has ended (streamEnded) or sent nothing for STREAM_QUIET_MS (in a
+ * flood it sends every fraction of a millisecond; when it stops, the terminal should take the rest at
+ * once, not after a quarter second).
  */
 const FLOOD_EASED_MS = 250;
 const STREAM_QUIET_MS = 50;
@@ -180,6 +180,16 @@ export class LogFlow {
     return undefined;
   }
 
+  /**
+   * The stream has ended, for now at least: a flood is over at once, and the terminal takes the rest as
+   * fast as it can (the stream going quiet tells the same, STREAM_QUIET_MS later).
+   */
+  streamEnded(): void {
+    if (!this.flooding) return;
+    clearTimeout(this.easeTimer);
+    this.eased();
+  }
+
   /** The run is over: send the rest, credit or not, with the events between, and release the producer. */
   close(): void {
     this.closed = true;
@@ -248,12 +258,16 @@ export class LogFlow {
       const now = performance.now();
       const untilEased = Math.min(this.lastBehindAt + FLOOD_EASED_MS, this.lastPushAt + STREAM_QUIET_MS) - now;
       if (untilEased > 0) return this.watchForEase(untilEased);
-      this.flooding = false;
-      // Without this news, a terminal told it is behind by the flood's last batch would take the rest slowly.
-      if (this.toldBehind) this.sendBatch(0);
-      this.sendWhatFits();
+      this.eased();
       return undefined;
     }, ms);
+  }
+
+  private eased(): void {
+    this.flooding = false;
+    // Without this news, a terminal told it is behind by the flood's last batch would take the rest slowly.
+    if (this.toldBehind) this.sendBatch(0);
+    this.sendWhatFits();
   }
 
   /**

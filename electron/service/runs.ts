@@ -79,6 +79,7 @@ export class RunManager {
     let node = '';
     const onEvent = (event: RunEvent) => {
       if (event.type === 'log') return logs.push(event.lines, event.seq);
+      if (event.type === 'log-end') return logs.streamEnded();
       if (event.type === 'phase') summary.phase = event.phase;
       if (event.type === 'pod' && event.pod.node) node = event.pod.node;
       const copy = { ...event };

@@ -49,6 +49,10 @@ describe('a full snapshot run on the real control plane', () => {
     expect(firstLog).toBeGreaterThan(running);
     // The slow agent spends 3 s between its first and last lines; they must arrive spread over that time, not at the end.
     expect(times[lastLog]! - times[firstLog]!).toBeGreaterThan(2_000);
+    // The stream's end is told once its last lines are in, before the snapshot is read.
+    const logEnd = indexOf((e) => e.type === 'log-end');
+    expect(logEnd).toBeGreaterThan(lastLog);
+    expect(logEnd).toBeLessThan(indexOf((e) => e.type === 'phase' && e.phase === 'retrieving-snapshot'));
     const lines = events.flatMap((e) => (e.type === 'log' ? e.lines.toArray() : []));
     expect(lines.some((l) => l.includes('[agent] collecting Kubernetes cluster information'))).toBe(true);
     expect(lines.some((l) => l.includes('[agent] waiting for collectors: elapsed=3s'))).toBe(true);

@@ -123,6 +123,28 @@ describe('log lines on their way to a renderer', () => {
     expect(quiet.batches.slice(sent)).toEqual([{ lines: [], seq: 0, passedOver: 0, behind: false }]);
   });
 
+  it('tell the terminal at once that a flood is over when the stream ends, and send it the lines the flood left', async () => {
+    const { flow, batches, sentLines } = recordedFlow({ sentAhead: 1_000, held: 50_000 });
+    flow.ack(0, 5_000);
+    for (let i = 0; i < 10; i++) await flow.push(lines(1000, `c${i}-`));
+    flow.ack(sentLines().length, 5_000);
+    expect(batches.at(-1)?.behind).toBe(true);
+    const sent = sentLines().length;
+    flow.streamEnded();
+    expect(batches.at(-1)).toMatchObject({ lines: [], behind: false }); // not 50 ms later, once the stream has been quiet
+    flow.ack(sent, 5_000);
+    expect(batches.at(-1)).toMatchObject({ passedOver: 0, behind: false });
+    const sentOn = sentLines().length - sent; // what a terminal not behind is sent ahead, in whole batches
+    expect(sentOn).toBeGreaterThanOrEqual(1_000);
+    flow.streamEnded(); // no flood: nothing to say
+    expect(batches.at(-1)?.lines.length).toBeGreaterThan(0);
+    // A resumed stream that floods again is told so again.
+    for (let i = 0; i < 10; i++) await flow.push(lines(1000, `r${i}-`));
+    flow.ack(sentLines().length, 5_000);
+    expect(batches.at(-1)?.behind).toBe(true);
+    flow.close();
+  });
+
   it('tell a following terminal it is behind as soon as lines come faster than anyone reads, before any is passed over; not for a slow stream, lines with other controls, or a terminal not following', async () => {
     /** Pushes twelve batches of `size` lines `gapMs` apart to a terminal that takes every line at once; whether it heard it is behind. */
     const heardBehind = async (gapMs: number, keepLines: number | undefined, line = (i: number) => `l${i}`, size = 1000) => {

@@ -212,10 +212,11 @@ describe('terminal feed', () => {
 
   /**
    * Pushes twenty batches of 1,000 lines at once, saying the terminal is behind a flood, and after
-   * 500 ms the news that the flood has eased; counts the pauses the feed makes (its timers with a
-   * delay) before and after the news.
+   * 500 ms (right as a pause begins, if the feed makes them) the news that the flood has eased; counts
+   * the pauses the feed makes (its timers with a delay) before and after the news, and times the first
+   * slice written after it.
    */
-  async function pausesWhileBehind(follows = true): Promise<{ before: number; after: number; medianMs: number; slicesBetween: number[] }> {
+  async function pausesWhileBehind(follows = true): Promise<{ before: number; after: number; medianMs: number; slicesBetween: number[]; nextSliceMs: number }> {
     const wait = setTimeout; // the test's own waits are not the feed's pauses
     const terminal = new ParsingTerminal(0.01); // 10 ms per batch
     const pauses: { at: number; ms: number; slices: number }[] = [];
@@ -223,6 +224,12 @@ describe('terminal feed', () => {
       if (ms !== undefined) pauses.push({ at: performance.now(), ms, slices: terminal.writes.length });
       return wait(run, ms);
     }) as typeof setTimeout);
+    const slicesWrittenAt: number[] = [];
+    const write = terminal.write.bind(terminal);
+    terminal.write = (data, callback) => {
+      if (callback) slicesWrittenAt.push(performance.now());
+      write(data, callback);
+    };
     try {
       const feed = new feedModule.TerminalFeed(terminal, () => undefined, () => follows);
       for (let b = 0; b < 20; b++) {
@@ -232,6 +239,7 @@ describe('terminal feed', () => {
         );
       }
       await new Promise((resolve) => wait(resolve, 500));
+      for (const pausesSoFar = pauses.length, until = performance.now() + 300; pauses.length === pausesSoFar && performance.now() < until; ) await new Promise((resolve) => wait(resolve, 1));
       const easedAt = performance.now();
       feed.push([], false);
       await feed.drained();
@@ -242,6 +250,7 @@ describe('terminal feed', () => {
         after: pauses.filter((pause) => pause.at > easedAt).length,
         medianMs: lengths[Math.floor(lengths.length / 2)] ?? 0,
         slicesBetween: pauses.slice(1).map((pause, i) => pause.slices - (pauses[i] as { slices: number }).slices),
+        nextSliceMs: (slicesWrittenAt.find((at) => at >= easedAt) ?? Infinity) - easedAt,
       };
     } finally {
       timers.mockRestore();
@@ -249,11 +258,32 @@ describe('terminal feed', () => {
   }
 
   it('while the terminal is behind a flood and the view follows, each slice is followed by a pause of a few frames; once the flood eases, the rest is parsed back to back', async () => {
-    const { before, after, medianMs, slicesBetween } = await pausesWhileBehind();
+    const { before, after, medianMs, slicesBetween, nextSliceMs } = await pausesWhileBehind();
     expect(before).toBeGreaterThanOrEqual(3);
     expect(medianMs).toBeGreaterThanOrEqual(80);
     expect(slicesBetween.slice(0, before - 1).every((slices) => slices === 1)).toBe(true);
-    expect(after).toBeLessThanOrEqual(1); // the one under way when the news came
+    expect(after).toBe(0);
+    // The pause under way when the news came is cut short (it would have lasted some 100 ms).
+    expect(nextSliceMs).toBeLessThan(50);
+  });
+
+  it("once a flood eases, measures the parser afresh: the parse time taken while the flood's stream kept the cores busy no longer holds", async () => {
+    const terminal = new ParsingTerminal(0.05); // a busy machine: 4 ms is 80 lines
+    const wait = setTimeout;
+    const feed = new feedModule.TerminalFeed(terminal, () => undefined, () => true);
+    const batch = (from: number) => Array.from({ length: 1_000 }, (_v, i) => `line ${from + i} `.padEnd(99, 'x'));
+    feed.push(batch(0));
+    await feed.drained();
+    expect(Math.max(...terminal.writes.slice(-3))).toBeLessThan(150);
+    terminal.msPerLine = 0.002; // the stream ended: the cores are free, 4 ms is 2,000 lines
+    for (let b = 1; b <= 3; b++) feed.push(batch(b * 1_000), true);
+    await new Promise((resolve) => wait(resolve, 250));
+    const beforeEase = terminal.writes.length;
+    for (let b = 4; b <= 20; b++) feed.push(batch(b * 1_000), b < 20);
+    await feed.drained();
+    expect(terminal.parsed).toHaveLength(21_000);
+    // The first slices are small again; the third is as large as a fast parser's.
+    expect(terminal.writes[beforeEase + 2]).toBeGreaterThan(1_000);
   });
 
   it('but not while the view does not follow: its reader waits for every line', async () => {
