@@ -190,7 +190,11 @@ async function floodRound(page: BarePage, admin: KubeClient, appPids: number[], 
   const floodEnd = flood.acks.at(-1)?.perf ?? Infinity;
   const duringFlood = flood.longTasks.filter((t) => t.start + t.duration >= flood.firstLogPerf && t.start <= floodEnd);
   const longest = duringFlood.sort((a, b) => b.duration - a.duration)[0];
-  if (longest) console.error(`logs: the flood's longest task: ${describeLongestTask(flood, longest)} (positions are in the renderer's built script)`);
+  if (longest) {
+    // A run that found no spare terminal draws a new one first (spare-terminal.ts): a slow first frame.
+    const spare = await page.evaluate(() => document.querySelector('[data-testid="log-terminal"] .terminal')?.getAttribute('data-spare') ?? undefined, undefined);
+    console.error(`logs: the flood's longest task: ${describeLongestTask(flood, longest)} (positions are in the renderer's built script); its terminal ${spare ? `was spare ${spare}` : 'was new, no spare was ready'}`);
+  }
 
   const rawPod = await agentPod(admin, floodRun);
   const rawCpu = countCpu();
