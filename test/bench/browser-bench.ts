@@ -90,7 +90,6 @@ function bigSnapshot(nodeCount: number): string {
   return snapshotYaml(buildSnapshot({ nodeName: nodes[0]!.metadata.name, nodes, os: '', maxNodesPerEntry: 0, timestamp: '2026-11-28T00:00:00Z' }));
 }
 
-/** `settle`: wait for the cluster to finish reacting to the created nodes before measuring (not in a smoke run). */
 /** Clicks "next" in the viewer's find bar: milliseconds until the next hit is shown (the frame after the status moves on). */
 function timeNextHit(page: Page): Promise<number> {
   return page.evaluate(
@@ -112,6 +111,7 @@ function timeNextHit(page: Page): Promise<number> {
   );
 }
 
+/** `settle`: wait for the cluster to finish reacting to the created nodes before measuring (not in a smoke run). */
 export async function browserFigures(kubeconfig: string, nodeCount: number, settle: boolean): Promise<Record<string, number | undefined>> {
   const figures: Record<string, number | undefined> = { 'startup.rendererGzipKb': rendererGzipKb() };
   const admin = new KubeClient(resolveContext(loadKubeconfig({ kubeconfigPath: kubeconfig }), 'aicr-admin'));
