@@ -1,36 +1,35 @@
 import { useEffect, useState, type ComponentType } from 'react';
 import { describeError } from '../shared/errors.ts';
+import { doInBackground } from './background-work.ts';
 import { AgentForm } from './components/AgentForm.tsx';
 import { Permissions } from './components/Permissions.tsx';
 import { RunView } from './components/RunView.tsx';
 import { Sidebar } from './components/Sidebar.tsx';
 import { useStudio, useStudioState } from './store.ts';
 
-// The viewer brings CodeMirror and the YAML parser: loaded shortly after the window is up (or when a
-// snapshot is opened before that), not before the first paint.
-const VIEWER_PRELOAD_DELAY_MS = 500;
 
 /**
- * The viewer's component once its chunk is loaded. Not React.lazy with Suspense: React holds back
- * content that suspended for a few hundred milliseconds before revealing it, even when the chunk
- * was loaded long before.
+ * The viewer's component once its chunk is loaded. The viewer brings CodeMirror and the YAML parser:
+ * loaded in the background once the window is up (or at once when a snapshot is opened before that).
+ * Not React.lazy with Suspense: React holds back content that suspended for a few hundred
+ * milliseconds before revealing it, even when the chunk was loaded long before.
  */
 function useViewerComponent(needed: boolean): ComponentType | undefined {
   const [viewer, setViewer] = useState<{ component: ComponentType }>();
   useEffect(() => {
     if (viewer) return;
     let current = true;
-    const load = setTimeout(
-      () =>
-        void import('./components/SnapshotViewer.tsx').then(
-          (m) => current && setViewer({ component: m.SnapshotViewer }),
-          (err: unknown) => current && needed && useStudio.setState({ error: `the snapshot viewer could not be loaded: ${describeError(err)}` }),
-        ),
-      needed ? 0 : VIEWER_PRELOAD_DELAY_MS,
-    );
+    const load = () => {
+      if (!current) return;
+      void import('./components/SnapshotViewer.tsx').then(
+        (m) => current && setViewer({ component: m.SnapshotViewer }),
+        (err: unknown) => current && needed && useStudio.setState({ error: `the snapshot viewer could not be loaded: ${describeError(err)}` }),
+      );
+    };
+    if (needed) load();
+    else doInBackground(load);
     return () => {
       current = false;
-      clearTimeout(load);
     };
   }, [needed, viewer]);
   return viewer?.component;

@@ -5,6 +5,7 @@ import { FitAddon } from '@xterm/addon-fit';
 import { SearchAddon } from '@xterm/addon-search';
 import { Terminal } from '@xterm/xterm';
 import { SCROLLBACK_LINES } from '../shared/log-window.ts';
+import { doInBackground } from './background-work.ts';
 import { skipIdleSelectionRedrawsOf } from './terminal-selection.ts';
 import { syncViewportOncePerFrameOf } from './terminal-viewport.ts';
 
@@ -80,7 +81,7 @@ export function noteLogLines(): void {
   lastLogAt = performance.now();
 }
 
-/** Warms up a spare terminal once logs have been quiet for a while and the page is idle. */
+/** Warms up a spare terminal once logs have been quiet for a while, in the background (background-work.ts). */
 let warmUpScheduled = false;
 export function warmUpSpareWhenIdle(): void {
   if (warmUpScheduled || typeof requestIdleCallback !== 'function') return;
@@ -91,14 +92,11 @@ export function warmUpSpareWhenIdle(): void {
       setTimeout(attempt, wait);
       return;
     }
-    requestIdleCallback(
-      () => {
-        if (performance.now() - lastLogAt < QUIET_MS) return attempt();
-        warmUpScheduled = false;
-        return warmUpSpare();
-      },
-      { timeout: 2_000 },
-    );
+    doInBackground(() => {
+      if (performance.now() - lastLogAt < QUIET_MS) return attempt();
+      warmUpScheduled = false;
+      return warmUpSpare();
+    });
   };
   attempt();
 }

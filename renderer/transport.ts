@@ -82,4 +82,44 @@ function webSocketApi(url: string): StudioApi {
   };
 }
 
-export const api: StudioApi = window.aicrStudioPreload ? preloadApi(window.aicrStudioPreload) : webSocketApi(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api`);
+/** Calls awaiting their answer, and who waits for there to be none. */
+let callsAwaited = 0;
+const allAnsweredWaiters = new Set<() => void>();
+
+function counted(inner: StudioApi): StudioApi {
+  return {
+    async call<N extends CallName>(name: N, params: CallParams<N>): Promise<CallResult<N>> {
+      callsAwaited++;
+      try {
+        return await inner.call(name, params);
+      } finally {
+        callsAwaited--;
+        if (callsAwaited === 0) for (const waiter of [...allAnsweredWaiters]) waiter();
+      }
+    },
+    onEvent: (listener) => inner.onEvent(listener),
+  };
+}
+
+export function callsAwaitingAnswer(): number {
+  return callsAwaited;
+}
+
+/**
+ * Resolves once no call awaits its answer (at once if none does), or after `maxWaitMs`: a cluster
+ * that does not answer must not hold back for long what waits on this.
+ */
+export function allAnswered(maxWaitMs: number): Promise<void> {
+  if (callsAwaited === 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      allAnsweredWaiters.delete(done);
+      resolve();
+    };
+    const timer = setTimeout(done, maxWaitMs);
+    allAnsweredWaiters.add(done);
+  });
+}
+
+export const api: StudioApi = counted(window.aicrStudioPreload ? preloadApi(window.aicrStudioPreload) : webSocketApi(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api`));
