@@ -5,10 +5,12 @@
  */
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { PreloadApi } from '../../shared/contract.ts';
+import type * as Transport from '../../renderer/transport.ts';
+import type * as BackgroundWork from '../../renderer/background-work.ts';
 
 const unanswered: ((result: unknown) => void)[] = [];
-let transport: typeof import('../../renderer/transport.ts');
-let doInBackground: typeof import('../../renderer/background-work.ts').doInBackground;
+let transport: typeof Transport;
+let doInBackground: typeof BackgroundWork.doInBackground;
 
 beforeAll(async () => {
   const call = () => new Promise((resolve) => unanswered.push((result) => resolve({ ok: true, result })));
