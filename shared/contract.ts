@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import type { CallNameList } from './call-names.ts';
 import type { PlainError } from './errors.ts';
+import type { NodeTable } from './node-table.ts';
 
 const contextName = z.string().min(1).max(253);
 const runId = z.string().regex(/^[a-z][a-z0-9]{7}$/, 'must be a run ID (8 characters)');
@@ -112,8 +113,9 @@ export interface NodeSummary {
   gpus: number;
 }
 
+/** What the form suggests from a cluster; its nodes as a table (node-table.ts), each label pair once. */
 export interface ClusterInventory {
-  nodes: NodeSummary[];
+  nodes: NodeTable;
   namespaces: string[];
   runtimeClasses: string[];
 }

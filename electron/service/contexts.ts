@@ -12,6 +12,7 @@ import { KubeClient } from '../kube/client.ts';
 import { loadKubeconfig, resolveContext, type KubeconfigSource, type LoadedKubeconfig } from '../kube/kubeconfig.ts';
 import { paths } from '../kube/paths.ts';
 import { listNodes } from '../kube/node-list.ts';
+import { toNodeTable } from '../../shared/node-table.ts';
 
 const PROBE_TIMEOUT_MS = 5_000;
 /** An inventory read ahead at start-up is handed to the window if it asks within this time. */
@@ -134,6 +135,6 @@ export class ContextRegistry {
       orNone(names(paths.namespaces())),
       orNone(names('/apis/node.k8s.io/v1/runtimeclasses')),
     ]);
-    return { nodes, namespaces, runtimeClasses };
+    return { nodes: toNodeTable(nodes), namespaces, runtimeClasses };
   }
 }

@@ -1,7 +1,6 @@
 import { useMemo, useState } from 'react';
 import { defaultAgentConfig, validateAgentConfig } from '../../shared/agent-config.ts';
-import type { NodeSummary } from '../../shared/contract.ts';
-import { labelSuggestions } from '../../shared/label-suggestions.ts';
+import type { LabelSuggestions } from '../../shared/label-suggestions.ts';
 import { canHost, matchesSelector } from '../../shared/node-match.ts';
 import { OS_KINDS } from '../../shared/os-kind.ts';
 import { parseResourceList } from '../../shared/quantity.ts';
@@ -51,8 +50,7 @@ function ResourceField({ label, value, onChange }: { label: 'requests' | 'limits
  * The selector's suggestion lists as elements, built once per inventory: React then passes over up to
  * a thousand options on every other render of the form instead of comparing them one by one.
  */
-function suggestionDatalists(nodes: readonly NodeSummary[]) {
-  const { keys, pairs } = labelSuggestions(nodes);
+function suggestionDatalists({ keys, pairs }: LabelSuggestions) {
   return {
     keys: <datalist id="label-suggestions">{keys.map((k) => <option key={k} value={k} />)}</datalist>,
     pairs: <datalist id="label-pairs">{pairs.map((l) => <option key={l} value={l} />)}</datalist>,
@@ -63,7 +61,7 @@ export function AgentForm() {
   const { settings, selected, inventory, updateSettings, startRun, checks, checkPermissions } = useStudioState('settings', 'selected', 'inventory', 'updateSettings', 'startRun', 'checks', 'checkPermissions');
   const errors = useMemo(() => (settings ? fieldErrors(settings) : {}), [settings]);
   const inv = selected ? inventory[selected] : undefined;
-  const suggestionLists = useMemo(() => suggestionDatalists(inv?.nodes ?? []), [inv]);
+  const suggestionLists = useMemo(() => suggestionDatalists(inv?.suggestions ?? { keys: [], pairs: [] }), [inv]);
   const nodeSelector = settings?.nodeSelector;
   const tolerations = settings?.tolerations;
   // Over every node: worked out when the nodes, the selector or the tolerations change, not on each keystroke elsewhere.

@@ -6,7 +6,8 @@
  * benchmark itself fails or a figure is missing, never on a budget, and writes no results file.
  * `--only cli|run|logs|browser` (`npm run bench -- --only logs`, or several: `--only run,logs`) runs
  * those groups, in their usual order on one cluster, while working on them: budgets are judged, but
- * nothing is written.
+ * nothing is written. `--gpu-labels` gives the browser benchmark's nodes the labels of a GPU node in a
+ * cloud (73 each) instead of two: figures for a real GPU cluster's size of node list; nothing is written.
  */
 import { writeFileSync } from 'node:fs';
 import { spawnCluster } from '../cluster/spawn.ts';
@@ -42,13 +43,14 @@ const BUDGETS: Record<string, { text: string; holds: (f: Figures) => boolean }> 
 };
 
 const smoke = process.argv.includes('--smoke');
+const gpuLabels = process.argv.includes('--gpu-labels');
 const scale = smoke ? { runs: 1, floodLines: 20_000, floodRounds: 1, nodes: 300 } : { runs: 5, floodLines: 1_000_000, floodRounds: 3, nodes: 5_000 };
 
 const GROUPS: Record<string, (kubeconfig: string) => Promise<Figures> | Figures> = {
   cli: (kubeconfig) => cliFigures(kubeconfig, scale.runs),
   run: (kubeconfig) => runFigures(kubeconfig, scale.runs),
   logs: (kubeconfig) => logFigures(kubeconfig, scale.floodLines, scale.floodRounds),
-  browser: (kubeconfig) => browserFigures(kubeconfig, scale.nodes, !smoke),
+  browser: (kubeconfig) => browserFigures(kubeconfig, scale.nodes, !smoke, gpuLabels),
 };
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt === -1 ? undefined : (process.argv[onlyAt + 1] ?? '').split(',');
@@ -88,6 +90,7 @@ else if (missing.length > 0) {
   console.error(`\nbenchmark figures missing: ${missing.join(', ')}`);
   process.exitCode = 1;
 } else if (smoke) console.log(`\nsmoke run (small scale, ${Object.keys(figures).length} figures): budgets are not judged, nothing written`);
+else if (gpuLabels) console.log('\nnodes with a GPU node\'s labels: nothing written');
 else {
   writeFileSync('bench-results.json', `${JSON.stringify({ measuredAt: new Date().toISOString(), figures }, null, 2)}\n`);
   console.log('\nwritten to bench-results.json');

@@ -12,6 +12,7 @@ import type { AppEvent, CallName, CallParams, CallResult, RunSummary } from '../
 import type { PlainError } from '../../shared/errors.ts';
 import { startServer } from '../../electron/serve/server.ts';
 import { ContextRegistry } from '../../electron/service/contexts.ts';
+import { fromNodeTable } from '../../shared/node-table.ts';
 import { SnapshotLibrary } from '../../electron/service/library.ts';
 import { RunManager } from '../../electron/service/runs.ts';
 import { agentSettingsOf, defaultSettings } from '../../renderer/settings.ts';
@@ -149,7 +150,7 @@ describe('browser mode drives real runs', () => {
     const checks = await client.call('checkPermissions', { context: CONTEXTS.restricted, settings: gpuSettings({ namespace: 'aicr-restricted' }) });
     expect(checks.filter((c) => !c.allowed).map((c) => c.resource)).toEqual(['roles', 'rolebindings', 'clusterroles', 'clusterrolebindings', 'roles', 'rolebindings', 'clusterroles', 'clusterrolebindings']);
     const inventory = await client.call('clusterInventory', { context: CONTEXTS.admin });
-    expect(inventory.nodes.map((n) => [n.name, n.gpus])).toEqual([
+    expect(fromNodeTable(inventory.nodes).map((n) => [n.name, n.gpus])).toEqual([
       ['cpu-node-1', 0],
       ['gpu-node-1', 8],
       ['gpu-node-2', 8],

@@ -5,16 +5,17 @@
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AppEvent, CallName, ClusterInventory, ContextSummary, PermissionCheckResult, PreloadApi, RunSummary } from '../../shared/contract.ts';
+import { toNodeTable } from '../../shared/node-table.ts';
 
 const contexts: ContextSummary[] = [
   { name: 'prod', cluster: 'c', user: 'admin', namespace: 'default', server: 'https://prod', file: '/k', current: true },
   { name: 'lab', cluster: 'l', user: 'me', namespace: 'gpu', server: 'https://lab', file: '/k', current: false },
 ];
 const inventory: ClusterInventory = {
-  nodes: [
+  nodes: toNodeTable([
     { name: 'gpu-1', labels: { nodeGroup: 'gpu' }, taints: [{ key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' }], gpus: 8 },
     { name: 'cpu-1', labels: { nodeGroup: 'system' }, taints: [], gpus: 0 },
-  ],
+  ]),
   namespaces: ['default', 'gpu'],
   runtimeClasses: ['nvidia'],
 };

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { ContextRegistry } from '../../electron/service/contexts.ts';
+import { fromNodeTable } from '../../shared/node-table.ts';
 
 let nodeLists = 0;
 const server = http.createServer((req, res) => {
@@ -35,9 +36,9 @@ describe('the inventory read ahead', () => {
     nodeLists = 0;
     const contexts = new ContextRegistry({ kubeconfigPath: kubeconfig });
     contexts.readAheadCurrentInventory();
-    expect((await contexts.inventory('current', signal())).nodes.map((n) => n.name)).toEqual(['node-1']);
+    expect(fromNodeTable((await contexts.inventory('current', signal())).nodes).map((n) => n.name)).toEqual(['node-1']);
     expect(nodeLists).toBe(1);
-    expect((await contexts.inventory('current', signal())).nodes.map((n) => n.name)).toEqual(['node-2']);
+    expect(fromNodeTable((await contexts.inventory('current', signal())).nodes).map((n) => n.name)).toEqual(['node-2']);
   });
 
   it('is not handed out when it is older than 15 s', async () => {
@@ -48,7 +49,7 @@ describe('the inventory read ahead', () => {
       contexts.readAheadCurrentInventory();
       await vi.waitFor(() => expect(nodeLists).toBe(1));
       vi.setSystemTime(Date.now() + 16_000);
-      expect((await contexts.inventory('current', signal())).nodes.map((n) => n.name)).toEqual(['node-2']);
+      expect(fromNodeTable((await contexts.inventory('current', signal())).nodes).map((n) => n.name)).toEqual(['node-2']);
     } finally {
       vi.useRealTimers();
     }
