@@ -12,39 +12,48 @@ export interface NodeTable {
   labelPairs: [string, string][];
   /** Every taint of any node, once. */
   taints: Taint[];
-  /** Each node's labels and taints as indices into the lists above. */
-  nodes: { name: string; labels: number[]; taints: number[]; gpus: number }[];
+  nodes: NodeRow[];
 }
 
-/** An index per distinct key, in order of first sight. */
-class Interned<T> {
-  readonly items: T[] = [];
-  private readonly indices = new Map<string, number>();
+/** A node's labels and taints as indices into its table's lists. */
+export interface NodeRow {
+  name: string;
+  labels: number[];
+  taints: number[];
+  gpus: number;
+}
 
-  indexOf(key: string, item: () => T): number {
-    let index = this.indices.get(key);
-    if (index === undefined) {
-      index = this.items.push(item()) - 1;
-      this.indices.set(key, index);
-    }
+/** Makes a table node by node, each label pair and taint the first time it is seen. */
+export class NodeTableBuilder {
+  readonly table: NodeTable = { labelPairs: [], taints: [], nodes: [] };
+  // By key, then value: no string is made per lookup (a string keeps its hash once computed).
+  private readonly pairIndices = new Map<string, Map<string, number>>();
+  private readonly taintIndices = new Map<string, number>();
+
+  labelPair(key: string, value: string): number {
+    let byValue = this.pairIndices.get(key);
+    if (!byValue) this.pairIndices.set(key, (byValue = new Map()));
+    let index = byValue.get(value);
+    if (index === undefined) byValue.set(value, (index = this.table.labelPairs.push([key, value]) - 1));
+    return index;
+  }
+
+  taint(taint: Taint): number {
+    const identity = JSON.stringify([taint.key, taint.value ?? null, taint.effect]);
+    let index = this.taintIndices.get(identity);
+    if (index === undefined) this.taintIndices.set(identity, (index = this.table.taints.push(taint) - 1));
     return index;
   }
 }
 
 export function toNodeTable(nodes: readonly NodeSummary[]): NodeTable {
-  const labelPairs = new Interned<[string, string]>();
-  const taints = new Interned<Taint>();
-  return {
-    nodes: nodes.map((node) => ({
-      name: node.name,
-      // A NUL cannot be part of a label key, so it separates key and value unambiguously.
-      labels: Object.entries(node.labels).map(([key, value]) => labelPairs.indexOf(`${key}\0${value}`, () => [key, value])),
-      taints: node.taints.map((taint) => taints.indexOf(JSON.stringify([taint.key, taint.value ?? null, taint.effect]), () => taint)),
-      gpus: node.gpus,
-    })),
-    labelPairs: labelPairs.items,
-    taints: taints.items,
-  };
+  const builder = new NodeTableBuilder();
+  for (const node of nodes) {
+    const labels: number[] = [];
+    for (const key in node.labels) labels.push(builder.labelPair(key, node.labels[key] as string));
+    builder.table.nodes.push({ name: node.name, labels, taints: node.taints.map((taint) => builder.taint(taint)), gpus: node.gpus });
+  }
+  return builder.table;
 }
 
 /** The nodes as the form works with them; label values and taints are shared between nodes, not copied. */

@@ -6,6 +6,7 @@
  */
 import { GPU_PRESENT_LABEL } from '../../shared/gpu.ts';
 import { canHost, type NodeFacts } from '../../shared/node-match.ts';
+import { fromNodeTable } from '../../shared/node-table.ts';
 import type { Toleration } from '../../shared/tolerations.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { listNodes } from '../kube/node-list.ts';
@@ -15,7 +16,7 @@ export const NODE_LIST_TIMEOUT_MS = 5_000;
 /** The cluster's nodes (optionally only those matching a label selector), or undefined when they cannot be read. */
 async function readNodes(client: KubeClient, signal: AbortSignal, labelSelector?: string): Promise<NodeFacts[] | undefined> {
   try {
-    return await listNodes(client, AbortSignal.any([signal, AbortSignal.timeout(NODE_LIST_TIMEOUT_MS)]), { labelSelector, timeoutMs: NODE_LIST_TIMEOUT_MS });
+    return fromNodeTable(await listNodes(client, AbortSignal.any([signal, AbortSignal.timeout(NODE_LIST_TIMEOUT_MS)]), { labelSelector, timeoutMs: NODE_LIST_TIMEOUT_MS }));
   } catch {
     if (signal.aborted) throw signal.reason;
     return undefined;

@@ -70,6 +70,15 @@ export class ProtoReader {
     return new ProtoReader(this.buffer, start, end);
   }
 
+  /**
+   * A nested message, with its bytes as a string of one character per byte (not decoded): tells a
+   * message seen before (a label most nodes have) from a new one without decoding it again.
+   */
+  messageWithBytes(): [message: ProtoReader, bytes: string] {
+    const [start, end] = this.lengthDelimited();
+    return [new ProtoReader(this.buffer, start, end), this.buffer.toString('latin1', start, end)];
+  }
+
   /** Passes over the current field's value, whatever its type. */
   skip(): void {
     switch (this.wireType) {
@@ -110,6 +119,18 @@ export class ProtoReader {
       if (field === 1) key = entry.string();
       else if (field === 2) value = entry.message();
       else entry.skip();
+    }
+    return [key, value];
+  }
+
+  /** This reader's message as a map<string, string> entry (key = 1, value = 2). */
+  stringPair(): [key: string, value: string] {
+    let key = '';
+    let value = '';
+    for (let field = this.nextField(); field !== undefined; field = this.nextField()) {
+      if (field === 1) key = this.string();
+      else if (field === 2) value = this.string();
+      else this.skip();
     }
     return [key, value];
   }

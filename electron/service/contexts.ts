@@ -121,20 +121,20 @@ export class ContextRegistry {
   private async readInventory(name: string, signal: AbortSignal): Promise<ClusterInventory> {
     const client = this.client(name);
     // Each list on its own: a user who may not list nodes still gets namespaces, and so on.
-    const orNone = async <T>(read: Promise<T[]>): Promise<T[]> => {
+    const orNone = async <T>(read: Promise<T>, none: T): Promise<T> => {
       try {
         return await read;
       } catch {
         if (signal.aborted) throw signal.reason;
-        return [];
+        return none;
       }
     };
     const names = async (path: string) => (await client.request<{ items: { metadata: { name: string } }[] }>(path, { signal })).items.map((item) => item.metadata.name);
     const [nodes, namespaces, runtimeClasses] = await Promise.all([
-      orNone(listNodes(client, signal)),
-      orNone(names(paths.namespaces())),
-      orNone(names('/apis/node.k8s.io/v1/runtimeclasses')),
+      orNone(listNodes(client, signal), toNodeTable([])),
+      orNone(names(paths.namespaces()), []),
+      orNone(names('/apis/node.k8s.io/v1/runtimeclasses'), []),
     ]);
-    return { nodes: toNodeTable(nodes), namespaces, runtimeClasses };
+    return { nodes, namespaces, runtimeClasses };
   }
 }

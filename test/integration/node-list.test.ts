@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { NodeSummary } from '../../shared/contract.ts';
 import { paths } from '../../electron/kube/paths.ts';
 import { listNodes, nodeFromJson, PROTOBUF, type NodeObject } from '../../electron/kube/node-list.ts';
+import { fromNodeTable } from '../../shared/node-table.ts';
 import { client, uniqueNamespace } from './helpers.ts';
 
 describe('node list', () => {
@@ -27,7 +28,7 @@ describe('node list', () => {
         const [protobuf, json] = await Promise.all([listNodes(admin, AbortSignal.timeout(10_000)), admin.request<{ items: NodeObject[] }>(paths.nodes())]);
         const fromJson = json.items.map(nodeFromJson);
         const pick = (nodes: NodeSummary[]) => names.map((n) => nodes.find((node) => node.name === n));
-        return [pick(protobuf), pick(fromJson)] as const;
+        return [pick(fromNodeTable(protobuf)), pick(fromJson)] as const;
       };
       // The node controller may taint the new node between the two reads: read again then, a few times.
       let [protobufNodes, jsonNodes] = await readBoth();

@@ -7,6 +7,7 @@ import { isNetworkError, isTlsFailure, KubeApiError, KubeNetworkError, KubeTlsEr
 import type { ClusterEntry, UserEntry } from '../../electron/kube/kubeconfig.ts';
 import { watchUntil } from '../../electron/kube/watch.ts';
 import { listNodes } from '../../electron/kube/node-list.ts';
+import { fromNodeTable } from '../../shared/node-table.ts';
 
 // A server that accepts connections and never says a word: what a half-broken VPN or proxy looks like.
 const held = new Set<net.Socket>();
@@ -215,7 +216,7 @@ describe('KubeClient compression and encodings', () => {
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify({ items: [{ metadata: { name: 'n1', labels: { a: 'b' } }, spec: { taints: [{ key: 'k', effect: 'NoSchedule', timeAdded: '2026-11-28T00:00:00Z' }] }, status: { capacity: { 'nvidia.com/gpu': '4' } } }] }));
     };
-    expect(await listNodes(clientFor(plainUrl), AbortSignal.timeout(5_000))).toEqual([{ name: 'n1', labels: { a: 'b' }, taints: [{ key: 'k', effect: 'NoSchedule' }], gpus: 4 }]);
+    expect(fromNodeTable(await listNodes(clientFor(plainUrl), AbortSignal.timeout(5_000)))).toEqual([{ name: 'n1', labels: { a: 'b' }, taints: [{ key: 'k', effect: 'NoSchedule' }], gpus: 4 }]);
     expect(accept).toBe('application/vnd.kubernetes.protobuf, application/json');
   });
   it('a protobuf answer the node list cannot read is asked for again as JSON', async () => {
@@ -229,7 +230,7 @@ describe('KubeClient compression and encodings', () => {
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify({ items: [{ metadata: { name: 'n1' } }] }));
     };
-    expect(await listNodes(clientFor(plainUrl), AbortSignal.timeout(5_000))).toEqual([{ name: 'n1', labels: {}, taints: [], gpus: 0 }]);
+    expect(fromNodeTable(await listNodes(clientFor(plainUrl), AbortSignal.timeout(5_000)))).toEqual([{ name: 'n1', labels: {}, taints: [], gpus: 0 }]);
     expect(accepts).toEqual(['application/vnd.kubernetes.protobuf, application/json', 'application/json']);
   });
 });

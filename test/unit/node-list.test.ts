@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ProtobufError, ProtoReader, kubernetesObject } from '../../electron/kube/protobuf.ts';
 import { decodeNodeList } from '../../electron/kube/node-list.ts';
+import { fromNodeTable } from '../../shared/node-table.ts';
 
 // A protobuf writer just big enough to build the answers the decoder reads.
 function varint(value: number): number[] {
@@ -36,7 +37,7 @@ describe('node list in protobuf', () => {
       ...node('gpu-node-1', { nodeGroup: 'customer-gpu', 'nvidia.com/gpu.product': 'NVIDIA-H100-80GB-HBM3', 'example.com/empty': '' }, [[...text(1, 'nvidia.com/gpu'), ...text(2, 'present'), ...text(3, 'NoSchedule'), ...bytesField(4, key(1, 0).concat(varint(1700000000)))], [...text(1, 'dedicated'), ...text(3, 'NoExecute')]], { cpu: '96', 'nvidia.com/gpu': '8', memory: '2Ti' }),
       ...node('cpu-node-é', {}, [], { cpu: '4' }),
     ];
-    expect(await decodeNodeList(kubernetesBody(list))).toEqual([
+    expect(fromNodeTable(await decodeNodeList(kubernetesBody(list)))).toEqual([
       {
         name: 'gpu-node-1',
         labels: { nodeGroup: 'customer-gpu', 'nvidia.com/gpu.product': 'NVIDIA-H100-80GB-HBM3', 'example.com/empty': '' },
@@ -50,8 +51,21 @@ describe('node list in protobuf', () => {
     ]);
   });
 
+  it('holds each label pair and taint of the nodes once, whichever node had it first', async () => {
+    const gpuTaint = [...text(1, 'nvidia.com/gpu'), ...text(2, 'present'), ...text(3, 'NoSchedule')];
+    const list = [
+      ...node('gpu-1', { pool: 'a', 'nvidia.com/gpu.present': 'true' }, [gpuTaint], {}),
+      ...node('gpu-2', { 'nvidia.com/gpu.present': 'true', pool: 'b' }, [[...gpuTaint, ...bytesField(4, key(1, 0).concat(varint(1700000000)))]], {}),
+    ];
+    const table = await decodeNodeList(kubernetesBody(list));
+    expect(table.labelPairs).toEqual([['pool', 'a'], ['nvidia.com/gpu.present', 'true'], ['pool', 'b']]);
+    expect(table.nodes.map((n) => n.labels)).toEqual([[0, 1], [1, 2]]);
+    // The second taint differs only in when it was added, which is not shown.
+    expect(table.taints).toEqual([{ key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' }]);
+  });
+
   it('an empty list is no nodes', async () => {
-    expect(await decodeNodeList(kubernetesBody(bytesField(1, text(2, '1'))))).toEqual([]);
+    expect(fromNodeTable(await decodeNodeList(kubernetesBody(bytesField(1, text(2, '1')))))).toEqual([]);
   });
 
   it('a big list is decoded in turns: main answers other work meanwhile, and a cancelled read stops', async () => {
@@ -59,10 +73,12 @@ describe('node list in protobuf', () => {
     const body = kubernetesBody(Buffer.concat(Array.from({ length: 20_000 }, () => oneNode)));
     let otherWorkDoneAt: number | undefined;
     setImmediate(() => (otherWorkDoneAt = performance.now()));
-    const nodes = await decodeNodeList(body);
+    const table = await decodeNodeList(body);
     const finishedAt = performance.now();
-    expect(nodes).toHaveLength(20_000);
-    expect(nodes[19_999]).toEqual({ name: 'node-a', labels: { zone: 'z0' }, taints: [], gpus: 8 });
+    expect(table.nodes).toHaveLength(20_000);
+    expect(fromNodeTable(table)[19_999]).toEqual({ name: 'node-a', labels: { zone: 'z0' }, taints: [], gpus: 8 });
+    // The label all nodes share is in the table once.
+    expect(table.labelPairs).toEqual([['zone', 'z0']]);
     expect(otherWorkDoneAt).toBeLessThan(finishedAt);
 
     const controller = new AbortController();
