@@ -5,10 +5,9 @@
  */
 import { create } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
-import type { ClusterInventory, ContextProbe, ContextSummary, LeftoverSummary, NodeSummary, PermissionCheckResult, RunSummary, SnapshotEntry, SnapshotText } from '../shared/contract.ts';
+import type { ClusterInventory, ContextProbe, ContextSummary, LeftoverSummary, PermissionCheckResult, RunSummary, SnapshotEntry, SnapshotText } from '../shared/contract.ts';
 import { describeError } from '../shared/errors.ts';
 import { labelSuggestions, type LabelSuggestions } from '../shared/label-suggestions.ts';
-import { fromNodeTable } from '../shared/node-table.ts';
 import { terminalFor } from './terminals.ts';
 import { api } from './transport.ts';
 import { agentSettingsOf, loadSettings, saveSettings, type FormSettings } from './settings.ts';
@@ -22,10 +21,8 @@ export interface RunRecord {
   events: { at: number; type: string; [key: string]: unknown }[];
 }
 
-/** A cluster's inventory as the form uses it: the nodes read out of their table, the selector's suggestions. */
-export type FormInventory = Omit<ClusterInventory, 'nodes'> & { nodes: NodeSummary[]; suggestions: LabelSuggestions };
-
-const formInventory = (inventory: ClusterInventory): FormInventory => ({ ...inventory, nodes: fromNodeTable(inventory.nodes), suggestions: labelSuggestions(inventory.nodes) });
+/** A cluster's inventory as the form uses it: with the selector's suggestions, worked out once. */
+export type FormInventory = ClusterInventory & { suggestions: LabelSuggestions };
 
 interface State {
   contexts: ContextSummary[];
@@ -141,7 +138,7 @@ export const useStudio = create<State>((set, get) => {
       const context = get().contexts.find((c) => c.name === name);
       if (!context) return;
       set({ selected: name, settings: loadSettings(name, context.namespace), checks: undefined });
-      void api.call('clusterInventory', { context: name }).then((inv) => set({ inventory: { ...get().inventory, [name]: formInventory(inv) } }), () => undefined);
+      void api.call('clusterInventory', { context: name }).then((inv) => set({ inventory: { ...get().inventory, [name]: { ...inv, suggestions: labelSuggestions(inv.nodes) } } }), () => undefined);
       void api.call('listLeftovers', { context: name }).then((l) => set({ leftovers: { ...get().leftovers, [name]: l } }), () => undefined);
       await get().checkPermissions();
     },

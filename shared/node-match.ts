@@ -29,7 +29,10 @@ export function matchesSelector(node: NodeFacts, selector: Record<string, string
 }
 
 /** PreferNoSchedule taints never keep a pod away; NoSchedule and NoExecute do unless tolerated. */
+export function keepsAway(taint: Taint, tolerations: readonly Toleration[]): boolean {
+  return taint.effect !== 'PreferNoSchedule' && !tolerations.some((t) => tolerates(t, taint));
+}
+
 export function canHost(node: NodeFacts, selector: Record<string, string>, tolerations: readonly Toleration[]): boolean {
-  if (!matchesSelector(node, selector)) return false;
-  return node.taints.every((taint) => taint.effect === 'PreferNoSchedule' || tolerations.some((t) => tolerates(t, taint)));
+  return matchesSelector(node, selector) && !node.taints.some((taint) => keepsAway(taint, tolerations));
 }

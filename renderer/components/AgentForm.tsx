@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { defaultAgentConfig, validateAgentConfig } from '../../shared/agent-config.ts';
 import type { LabelSuggestions } from '../../shared/label-suggestions.ts';
-import { canHost, matchesSelector } from '../../shared/node-match.ts';
+import { nodeCounts } from '../../shared/node-counts.ts';
 import { OS_KINDS } from '../../shared/os-kind.ts';
 import { parseResourceList } from '../../shared/quantity.ts';
 import type { Toleration } from '../../shared/tolerations.ts';
@@ -65,17 +65,11 @@ export function AgentForm() {
   const nodeSelector = settings?.nodeSelector;
   const tolerations = settings?.tolerations;
   // Over every node: worked out when the nodes, the selector or the tolerations change, not on each keystroke elsewhere.
-  const { matchingCount, hostingCount, taintsOfMatching } = useMemo(() => {
-    const selector = nodeSelector ?? {};
-    const matching = (inv?.nodes ?? []).filter((n) => matchesSelector(n, selector));
-    return {
-      matchingCount: matching.length,
-      hostingCount: matching.filter((n) => canHost(n, selector, tolerations ?? [])).length,
-      taintsOfMatching: [...new Map(matching.flatMap((n) => n.taints).map((t) => [`${t.key}=${t.value ?? ''}:${t.effect}`, t])).values()],
-    };
-  }, [inv, nodeSelector, tolerations]);
+  const { matching: matchingCount, hosting: hostingCount, taintsOfMatching } = useMemo(
+    () => (inv ? nodeCounts(inv.nodes, nodeSelector ?? {}, tolerations ?? []) : { matching: 0, hosting: 0, taintsOfMatching: [] }),
+    [inv, nodeSelector, tolerations],
+  );
   if (!settings || !selected) return null;
-  const nodes = inv?.nodes ?? [];
   const selectorRows = Object.entries(settings.nodeSelector);
   const tolerateAll = settings.tolerations.some((t) => !t.key && t.operator === 'Exists' && !t.effect);
   const denied = checks?.some((c) => !c.allowed) ?? true;
@@ -162,7 +156,7 @@ export function AgentForm() {
         </div>
         {errors.nodeSelector && <span className="field-error">{errors.nodeSelector}</span>}
         <p className="muted" data-testid="node-match">
-          {inv ? `${matchingCount} of ${nodes.length} nodes match the selector; ${hostingCount} can host the agent (taints tolerated)` : 'reading nodes…'}
+          {inv ? `${matchingCount} of ${inv.nodes.nodes.length} nodes match the selector; ${hostingCount} can host the agent (taints tolerated)` : 'reading nodes…'}
           {selectorRows.length === 0 && gpuMode === 'auto' ? ' — without a selector, GPU nodes are targeted automatically' : ''}
         </p>
       </fieldset>
