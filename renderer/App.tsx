@@ -7,7 +7,6 @@ import { RunView } from './components/RunView.tsx';
 import { Sidebar } from './components/Sidebar.tsx';
 import { useStudio, useStudioState } from './store.ts';
 
-
 /**
  * The viewer's component once its chunk is loaded. The viewer brings CodeMirror and the YAML parser:
  * loaded in the background once the window is up (or at once when a snapshot is opened before that).

@@ -1,9 +1,10 @@
 /**
  * The cluster's nodes as the app uses them (the form, a run's placement): name, labels, taints and
- * GPU capacity, as a node table (each label pair and taint once). Asked for in protobuf, as client-go asks for built-in types: on a settled 5,000-node
- * cluster the JSON list is 14 MB (managed fields and conditions are most of it) and parsing all of it
- * held main for 60–160 ms; the protobuf answer is read by passing over every field not used here. A
- * server or proxy that answers in JSON anyway is read as JSON.
+ * GPU capacity, as a node table (each label pair and taint once). Asked for in protobuf, as client-go
+ * asks for built-in types: on a settled 5,000-node cluster the JSON list is 14 MB (managed fields and
+ * conditions are most of it) and parsing all of it held main for 60–160 ms; the protobuf answer is
+ * read by passing over every field not used here. A server or proxy that answers in JSON anyway is
+ * read as JSON.
  */
 import { GPU_RESOURCE } from '../../shared/gpu.ts';
 import type { NodeSummary } from '../../shared/contract.ts';

@@ -134,11 +134,6 @@ export class ProtoReader {
     }
     return [key, value];
   }
-
-  /** The whole span of this reader as UTF-8 text (a map's string value). */
-  text(): string {
-    return this.buffer.toString('utf8', this.position, this.end);
-  }
 }
 
 /**
