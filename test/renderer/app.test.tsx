@@ -77,6 +77,10 @@ describe('the app', () => {
     expect((screen.getByTestId('run') as HTMLButtonElement).disabled).toBe(true);
     fireEvent.change(namespace, { target: { value: 'default' } });
     expect(screen.getByTestId('node-match').textContent).toContain('2 of 2 nodes match the selector; 2 can host the agent');
+    // The selector's suggestions, from the nodes' labels.
+    const options = (list: string) => [...document.querySelectorAll(`#${list} option`)].map((o) => o.getAttribute('value'));
+    expect(options('label-suggestions')).toEqual(['nodeGroup']);
+    expect(options('label-pairs')).toEqual(['nodeGroup=gpu', 'nodeGroup=system']);
     const selector = screen.getByTestId('selector-input');
     fireEvent.change(selector, { target: { value: 'nodeGroup=gpu' } });
     fireEvent.keyDown(selector, { key: 'Enter' });
