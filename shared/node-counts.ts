@@ -4,7 +4,7 @@
  * each node's took the page 20-60 ms.
  */
 import { keepsAway, type Taint } from './node-match.ts';
-import type { NodeRow, NodeTable } from './node-table.ts';
+import { LabelPairIndex, type NodeRow, type NodeTable } from './node-table.ts';
 import type { Toleration } from './tolerations.ts';
 
 export interface NodeCounts {
@@ -17,17 +17,13 @@ export interface NodeCounts {
 }
 
 /** Each table's label pairs by key, then value, made the first time it is asked. */
-const pairIndices = new WeakMap<NodeTable, Map<string, Map<string, number>>>();
+const pairIndices = new WeakMap<NodeTable, LabelPairIndex>();
 
-function pairIndexOf(table: NodeTable): Map<string, Map<string, number>> {
+function pairIndexOf(table: NodeTable): LabelPairIndex {
   let index = pairIndices.get(table);
   if (!index) {
-    index = new Map();
-    for (const [i, [key, value]] of table.labelPairs.entries()) {
-      let byValue = index.get(key);
-      if (!byValue) index.set(key, (byValue = new Map()));
-      byValue.set(value, i);
-    }
+    index = new LabelPairIndex();
+    for (const [i, [key, value]] of table.labelPairs.entries()) index.set(key, value, i);
     pairIndices.set(table, index);
   }
   return index;
@@ -36,7 +32,7 @@ function pairIndexOf(table: NodeTable): Map<string, Map<string, number>> {
 function rowsMatching(table: NodeTable, selector: Record<string, string>): NodeRow[] {
   const wanted: number[] = [];
   for (const [key, value] of Object.entries(selector)) {
-    const pair = pairIndexOf(table).get(key)?.get(value);
+    const pair = pairIndexOf(table).get(key, value);
     if (pair === undefined) return []; // no node has this label pair
     wanted.push(pair);
   }

@@ -23,18 +23,30 @@ export interface NodeRow {
   gpus: number;
 }
 
+/** Label pairs' indices by key, then value: no string is made per lookup (a string keeps its hash once computed). */
+export class LabelPairIndex {
+  private readonly byKey = new Map<string, Map<string, number>>();
+
+  get(key: string, value: string): number | undefined {
+    return this.byKey.get(key)?.get(value);
+  }
+
+  set(key: string, value: string, index: number): void {
+    let byValue = this.byKey.get(key);
+    if (!byValue) this.byKey.set(key, (byValue = new Map()));
+    byValue.set(value, index);
+  }
+}
+
 /** Makes a table node by node, each label pair and taint the first time it is seen. */
 export class NodeTableBuilder {
   readonly table: NodeTable = { labelPairs: [], taints: [], nodes: [] };
-  // By key, then value: no string is made per lookup (a string keeps its hash once computed).
-  private readonly pairIndices = new Map<string, Map<string, number>>();
+  private readonly pairIndices = new LabelPairIndex();
   private readonly taintIndices = new Map<string, number>();
 
   labelPair(key: string, value: string): number {
-    let byValue = this.pairIndices.get(key);
-    if (!byValue) this.pairIndices.set(key, (byValue = new Map()));
-    let index = byValue.get(value);
-    if (index === undefined) byValue.set(value, (index = this.table.labelPairs.push([key, value]) - 1));
+    let index = this.pairIndices.get(key, value);
+    if (index === undefined) this.pairIndices.set(key, value, (index = this.table.labelPairs.push([key, value]) - 1));
     return index;
   }
 
@@ -56,7 +68,7 @@ export function toNodeTable(nodes: readonly NodeSummary[]): NodeTable {
   return builder.table;
 }
 
-/** The nodes as the form works with them; label values and taints are shared between nodes, not copied. */
+/** The nodes as objects (a run's placement); label values and taints are shared between nodes, not copied. */
 export function fromNodeTable(table: NodeTable): NodeSummary[] {
   return table.nodes.map((node) => {
     const labels: Record<string, string> = {};
